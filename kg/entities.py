@@ -1,0 +1,299 @@
+"""Entity stage: type spaCy's entities to the ontology, merge mentions of one
+referent, and resolve pronouns, role nouns and "the country" to entities.
+
+Works on a parsed spaCy ``Doc``; returns plain ``Entity`` records plus a
+token index that the relation stage uses to map arguments to entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kg.gazetteer import Gazetteer
+from kg.lexicon import Lexicon, title_head
+from kg.model import Entity, EntityType, Mention
+from kg.names import normalize
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Syntactic roles in which a capital stands for its state's government.
+ACTOR_DEPS = {"nsubj", "nsubjpass", "dobj", "poss", "agent", "appos", "dative"}
+COREF_WINDOW = 4  # sentences to look back for an antecedent
+
+
+@dataclass
+class MentionSpan:
+    """A mention while the stage works on it (token offsets into the Doc)."""
+
+    start: int  # token index
+    end: int  # token index, exclusive
+    start_char: int
+    end_char: int
+    text: str  # surface form without a leading "the" or possessive
+    type: EntityType
+    key: str
+    sentence: int
+    via_coreference: bool = False
+
+
+@dataclass
+class EntityAnalysis:
+    """What the relation stage needs: entities, mentions and a token index."""
+
+    entities: dict[str, Entity]
+    mentions: list[MentionSpan]
+    token_keys: dict[int, MentionSpan] = field(default_factory=dict)
+    headline_end: int = 0  # character offset where the headline line ends
+
+    def at(self, token_index: int) -> MentionSpan | None:
+        return self.token_keys.get(token_index)
+
+    def nearest_before(self, char: int, types: set[EntityType], *, sentence: int, window: int = COREF_WINDOW) -> MentionSpan | None:
+        candidates = [
+            m for m in self.mentions
+            if m.type in types and not m.via_coreference and m.end_char <= char and sentence - m.sentence <= window
+        ]
+        return max(candidates, key=lambda m: m.start_char, default=None)
+
+    def first_after(self, char: int, types: set[EntityType]) -> MentionSpan | None:
+        candidates = [m for m in self.mentions if m.type in types and not m.via_coreference and m.start_char >= char]
+        return min(candidates, key=lambda m: m.start_char, default=None)
+
+
+def _surface(text: str) -> str:
+    text = re.sub(r"^(the|The|THE)\s+", "", text.strip())
+    text = re.sub(r"(['’]s|['’])$", "", text).strip()
+    return text
+
+
+def _person_name(span, lexicon: Lexicon) -> tuple[str, int]:
+    """The name without leading titles and honorifics, and how many tokens were dropped."""
+    honorifics = lexicon.cue("honorifics")
+    tokens = list(span)
+    dropped = 0
+    while tokens and (
+        tokens[0].lower_.rstrip(".") in honorifics or tokens[0].lower_ in lexicon.titles or tokens[0].is_punct
+    ) and len(tokens) > 1:
+        tokens.pop(0)
+        dropped += 1
+    if not tokens:
+        return "", dropped
+    text = span.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+    return _surface(text), dropped
+
+
+def _acts(span) -> bool:
+    """True when a place name is used as an actor ("Moscow warned"), not a place ("in Moscow")."""
+    root = span.root
+    if root.dep_ in ACTOR_DEPS:
+        return True
+    if root.dep_ == "conj":
+        return _acts(root.head.doc[root.head.i : root.head.i + 1])
+    if root.dep_ == "compound" and root.head.lemma_.lower() in {"official", "officials", "government", "forces", "troops", "authorities"}:
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ in {"by", "with", "against", "on", "between", "toward", "towards"}
+
+
+class _EntityBuilder:
+    def __init__(self, doc, gazetteer: Gazetteer, lexicon: Lexicon):
+        self.doc = doc
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon
+        self.sentence_of = {}
+        for number, sentence in enumerate(doc.sents):
+            for token in sentence:
+                self.sentence_of[token.i] = number
+        self.names: dict[str, str] = {}  # key -> canonical name
+        self.identifiers: dict[str, tuple[tuple[str, str], ...]] = {}
+        self.extra_aliases: dict[str, list[str]] = defaultdict(list)
+
+    # ---------------------------------------------------------------- typing
+    def classify(self, span) -> MentionSpan | None:
+        label = span.label_
+        text = _surface(span.text)
+        if not text or not any(c.isalpha() for c in text):
+            return None
+        if label == "PERSON":
+            name, dropped = _person_name(span, self.lexicon)
+            if not name or name.islower():
+                return None
+            key = "person:" + normalize(name)
+            if dropped:
+                self.extra_aliases[key].append(_surface(span.text))
+            return self._mention(span, name, EntityType.PERSON, key, start=span.start + dropped)
+        state = self.gazetteer.state(text)
+        if state is not None and label in PLACE_LABELS | {"NORP", "ORG"}:
+            return self._state(span, text, state)
+        seat = self.gazetteer.seat(text)
+        if seat is not None and (not self.gazetteer.is_capital_city(text) or _acts(span)):
+            return self._state(span, text, seat)
+        org = self.gazetteer.organization(text)
+        if org is not None and label in PLACE_LABELS | {"ORG", "NORP", "PERSON"}:
+            self.names[org.key] = org.name
+            self.identifiers[org.key] = org.identifiers
+            return self._mention(span, text, EntityType.ORGANIZATION, org.key)
+        if label in PLACE_LABELS:
+            return self._mention(span, text, EntityType.LOCATION, "location:" + normalize(text))
+        if label == "ORG":
+            return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
+        return None
+
+    def _state(self, span, text, state) -> MentionSpan:
+        self.names[state.key] = state.name
+        self.identifiers[state.key] = state.identifiers
+        return self._mention(span, text, EntityType.STATE, state.key)
+
+    def _mention(self, span, text, type_, key, *, start: int | None = None) -> MentionSpan:
+        start = span.start if start is None else start
+        # Drop a leading "the" token from the mention's extent.
+        while start < span.end - 1 and self.doc[start].lower_ == "the":
+            start += 1
+        first = self.doc[start]
+        end_char = span.end_char
+        return MentionSpan(
+            start=start, end=span.end, start_char=first.idx, end_char=end_char, text=text,
+            type=type_, key=key, sentence=self.sentence_of.get(start, 0),
+        )
+
+    # ---------------------------------------------------------------- merging
+    def merge_people(self, mentions: list[MentionSpan]) -> None:
+        """Surnames and first names join the nearest full name that contains them."""
+        people = [m for m in mentions if m.type is EntityType.PERSON]
+        full = [m for m in people if len(m.text.split()) > 1]
+        for mention in people:
+            words = mention.text.split()
+            if len(words) > 1:
+                continue
+            containing = [f for f in full if words[0] in f.text.split()]
+            if not containing:
+                continue
+            before = [f for f in containing if f.start_char <= mention.start_char]
+            chosen = max(before, key=lambda f: f.start_char) if before else min(containing, key=lambda f: f.start_char)
+            mention.key = chosen.key
+
+    def retype_surnames(self, mentions: list[MentionSpan]) -> None:
+        """A known person's surname mis-tagged as a place or organization is the person."""
+        surnames = {}
+        for m in mentions:
+            if m.type is EntityType.PERSON and len(m.text.split()) > 1:
+                surnames.setdefault(m.text.split()[-1], m.key)
+        for m in mentions:
+            if m.type in (EntityType.LOCATION, EntityType.ORGANIZATION) and m.text in surnames:
+                m.type, m.key = EntityType.PERSON, surnames[m.text]
+
+    def merge_acronyms(self, mentions: list[MentionSpan]) -> None:
+        """"Long Name (ACR)" and initials make an acronym an alias of its organization."""
+        by_text = {m.text: m for m in mentions if m.type is EntityType.ORGANIZATION}
+        for m in mentions:
+            if m.type is not EntityType.ORGANIZATION:
+                continue
+            doc = self.doc
+            if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
+                acronym = doc[m.end + 1].text
+                if acronym.isupper() and len(acronym) >= 2:
+                    self.extra_aliases[m.key].append(acronym)
+                    for other in mentions:
+                        if other.text == acronym:
+                            other.key, other.type = m.key, m.type
+        for m in mentions:
+            if m.type is EntityType.ORGANIZATION and m.text.isupper() and m.key.startswith("org:") and not self.gazetteer.organization(m.text):
+                for long in by_text.values():
+                    initials = "".join(w[0] for w in long.text.split() if w[0].isupper())
+                    if len(long.text.split()) > 1 and initials == m.text:
+                        m.key = long.key
+
+    # ---------------------------------------------------------------- coreference
+    def resolve_references(self, analysis: EntityAnalysis) -> list[MentionSpan]:
+        """Pronouns, role nouns and "the country" pointing at an entity."""
+        found = []
+        persons = {EntityType.PERSON}
+        for token in self.doc:
+            if token.i in analysis.token_keys or token.is_space:
+                continue
+            lower = token.lower_
+            sentence = self.sentence_of.get(token.i, 0)
+            target = None
+            if token.pos_ == "PRON" and lower in self.lexicon.cue("person_pronouns"):
+                target = analysis.nearest_before(token.idx, persons, sentence=sentence)
+            elif token.pos_ == "NOUN" and lower in self.lexicon.cue("state_anaphors") and _definite(token):
+                target = analysis.nearest_before(token.idx, {EntityType.STATE}, sentence=sentence)
+            elif self._role_noun(token, analysis):
+                target = analysis.nearest_before(token.idx, persons, sentence=sentence)
+                if target is None and token.idx < analysis.headline_end:
+                    target = analysis.first_after(analysis.headline_end, persons)
+            if target is not None:
+                found.append(
+                    MentionSpan(
+                        start=token.i, end=token.i + 1, start_char=token.idx, end_char=token.idx + len(token),
+                        text=token.text, type=target.type, key=target.key, sentence=sentence, via_coreference=True,
+                    )
+                )
+        return found
+
+    def _role_noun(self, token, analysis: EntityAnalysis) -> bool:
+        """A singular person title standing alone: "the diplomat", "the Russian president"."""
+        if token.pos_ != "NOUN" or token.tag_ == "NNS":
+            return False
+        titles = self.lexicon.titles.get(token.lower_, ())
+        if not any(t.kind in {"leader", "official"} for t in titles):
+            return False
+        if token.dep_ == "compound" or any(c.dep_ in {"appos", "compound"} and c.i in analysis.token_keys for c in token.children):
+            return False
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+            return False
+        determiners = {c.lower_ for c in token.children if c.dep_ == "det"}
+        headline = token.idx < analysis.headline_end
+        return bool(determiners & {"the", "this", "that"}) or (headline and not determiners)
+
+
+def _definite(token) -> bool:
+    return any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "this", "that", "its"} for c in token.children)
+
+
+def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_end: int = 0) -> EntityAnalysis:
+    """Type, merge and index the entities of a parsed document."""
+    builder = _EntityBuilder(doc, gazetteer, lexicon)
+    mentions = [m for m in (builder.classify(span) for span in doc.ents) if m is not None]
+    builder.retype_surnames(mentions)
+    builder.merge_people(mentions)
+    builder.merge_acronyms(mentions)
+    analysis = EntityAnalysis(entities={}, mentions=mentions, headline_end=headline_end)
+    for mention in mentions:
+        for i in range(mention.start, mention.end):
+            analysis.token_keys[i] = mention
+    references = builder.resolve_references(analysis)
+    for mention in references:
+        analysis.token_keys[mention.start] = mention
+    analysis.mentions = sorted(mentions + references, key=lambda m: m.start_char)
+    analysis.entities = _entities(analysis.mentions, builder)
+    return analysis
+
+
+def _entities(mentions: list[MentionSpan], builder: _EntityBuilder) -> dict[str, Entity]:
+    grouped: dict[str, list[MentionSpan]] = defaultdict(list)
+    for m in mentions:
+        grouped[m.key].append(m)
+    entities = {}
+    for key, group in grouped.items():
+        named = [m for m in group if not m.via_coreference]
+        if not named:
+            continue
+        name = builder.names.get(key) or max((m.text for m in named), key=lambda t: (len(t.split()), len(t)))
+        forms = [m.text for m in named] + builder.extra_aliases.get(key, [])
+        aliases, seen = [], {normalize(name)}
+        for form in forms:
+            if normalize(form) not in seen:
+                seen.add(normalize(form))
+                aliases.append(form)
+        entities[key] = Entity(
+            key=key,
+            name=name,
+            type=named[0].type,
+            aliases=tuple(aliases),
+            identifiers=builder.identifiers.get(key, ()),
+            mentions=tuple(
+                Mention(m.start_char, m.end_char, m.text, m.sentence, m.via_coreference) for m in group
+            ),
+        )
+    return entities

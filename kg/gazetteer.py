@@ -1,0 +1,146 @@
+"""Gazetteers of states and international organizations (``kg/data/*.csv``).
+
+States carry their ISO 3166 codes, names, demonyms and the seats of
+government that news uses as actors ("the Kremlin", "Washington").
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from kg.names import normalize
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _split(field: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (field or "").split("|") if v.strip())
+
+
+@dataclass(frozen=True)
+class StateRecord:
+    iso2: str
+    iso3: str
+    name: str
+    official_name: str
+    aliases: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capital: str
+    seats: tuple[str, ...]
+    wikidata: str | None
+
+    @property
+    def key(self) -> str:
+        return f"state:{self.iso2}"
+
+    @property
+    def identifiers(self) -> tuple[tuple[str, str], ...]:
+        ids = [("iso3166-alpha2", self.iso2), ("iso3166-alpha3", self.iso3)]
+        if self.wikidata:
+            ids.append(("wikidata", self.wikidata))
+        return tuple(ids)
+
+
+@dataclass(frozen=True)
+class OrganizationRecord:
+    id: str
+    name: str
+    acronyms: tuple[str, ...]
+    aliases: tuple[str, ...]
+    kind: str
+    headquarters: str
+    wikidata: str | None
+
+    @property
+    def key(self) -> str:
+        return f"org:{self.id}"
+
+    @property
+    def identifiers(self) -> tuple[tuple[str, str], ...]:
+        return (("wikidata", self.wikidata),) if self.wikidata else ()
+
+
+class Gazetteer:
+    """Look-ups from surface forms to states and organizations."""
+
+    def __init__(self, states: tuple[StateRecord, ...], organizations: tuple[OrganizationRecord, ...]):
+        self.states = states
+        self.organizations = organizations
+        self._state_names: dict[str, StateRecord] = {}
+        self._seats: dict[str, StateRecord] = {}
+        self._organizations: dict[str, OrganizationRecord] = {}
+        for state in states:
+            for form in (state.name, state.official_name, *state.aliases, *state.demonyms):
+                self._state_names.setdefault(normalize(form), state)
+            for form in (state.capital, *state.seats):
+                self._seats.setdefault(normalize(form), state)
+        self._capitals = {normalize(state.capital) for state in states}
+        for org in organizations:
+            for form in (org.name, *org.acronyms, *org.aliases):
+                self._organizations.setdefault(normalize(form), org)
+
+    def state(self, surface: str) -> StateRecord | None:
+        """The state a name, alias or demonym denotes ("Russian" -> Russia)."""
+        return self._state_names.get(normalize(surface))
+
+    def seat(self, surface: str) -> StateRecord | None:
+        """The state whose capital or seat of government this is ("Moscow")."""
+        return self._seats.get(normalize(surface))
+
+    def is_capital_city(self, surface: str) -> bool:
+        """True for a seat that is also an ordinary city ("Moscow", not "the Kremlin")."""
+        return normalize(surface) in self._capitals
+
+    def organization(self, surface: str) -> OrganizationRecord | None:
+        """The organization a name, acronym or alias denotes ("OSCE")."""
+        return self._organizations.get(normalize(surface))
+
+    def surface_forms(self) -> dict[str, list[str]]:
+        """Every name the gazetteer knows, by spaCy entity label, for the entity ruler."""
+        forms: dict[str, list[str]] = {"GPE": [], "NORP": [], "ORG": []}
+        for state in self.states:
+            forms["GPE"] += [state.name, state.official_name, *state.aliases]
+            forms["NORP"] += list(state.demonyms)
+            forms["ORG"] += [seat for seat in state.seats if not self.is_capital_city(seat)]
+        for org in self.organizations:
+            forms["ORG"] += [org.name, *org.acronyms, *org.aliases]
+        return forms
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
+    states = tuple(
+        StateRecord(
+            iso2=row["iso2"].strip(),
+            iso3=row["iso3"].strip(),
+            name=row["name"].strip(),
+            official_name=row["official_name"].strip(),
+            aliases=_split(row["aliases"]),
+            demonyms=_split(row["demonyms"]),
+            capital=row["capital"].strip(),
+            seats=_split(row["seat_metonyms"]),
+            wikidata=row["wikidata"].strip() or None,
+        )
+        for row in _read_csv(data_dir / "states.csv")
+    )
+    organizations = tuple(
+        OrganizationRecord(
+            id=row["id"].strip(),
+            name=row["name"].strip(),
+            acronyms=_split(row["acronyms"]),
+            aliases=_split(row["aliases"]),
+            kind=row["type"].strip(),
+            headquarters=row["headquarters"].strip(),
+            wikidata=row["wikidata"].strip() or None,
+        )
+        for row in _read_csv(data_dir / "organizations.csv")
+    )
+    return Gazetteer(states=states, organizations=organizations)

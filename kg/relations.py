@@ -1,0 +1,518 @@
+"""Relation stage: dependency rules over the parse, driven by the lexicons.
+
+Each rule is a generator of ``Candidate`` records and never changes the Doc.
+The rules cover verbs (active, passive, prepositional objects, control and
+relative clauses), role titles (compound titles, appositions, copulas,
+relative clauses), nominalised events, "X-based" modifiers and
+"City, Country" appositions. Modality is read off the clause around the
+trigger word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.entities import EntityAnalysis, MentionSpan
+from kg.gazetteer import Gazetteer
+from kg.lexicon import Lexicon, Title, VerbFrame
+from kg.model import EntityType, Evidence, Modality, Relation
+from kg.ontology import relation_type
+
+# Dependency labels, grouped by grammatical role.
+ACTIVE_SUBJECT_DEPS = {"nsubj", "csubj"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
+OBJECT_DEPS = {"dobj", "obj"}
+OWNER_DEPS = {"poss", "compound", "amod", "nmod"}
+DEEP_PREPS = {"of", "with", "between", "in", "to", "against", "on", "for", "from"}
+OWNER_PREPS = {"of", "for", "at", "to", "from", "in"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+
+# Rules that read a description, not an event: the writer asserts them
+# whatever the surrounding clause says ("according to Kent, the US diplomat").
+DESCRIPTIVE_RULES = {"title-prefix", "title-apposition", "title-relative-clause", "title-context", "demonym-citizen", "x-based", "place-apposition"}
+
+# Confidence of each rule before adjustments; a rule's id names the pattern.
+RULE_CONFIDENCE = {
+    "verb": 0.8,
+    "verb-passive": 0.75,
+    "verb-deep-object": 0.6,
+    "verb-clausal-object": 0.6,
+    "title-prefix": 0.9,
+    "title-apposition": 0.85,
+    "title-copula": 0.8,
+    "title-relative-clause": 0.7,
+    "title-context": 0.5,
+    "demonym-citizen": 0.6,
+    "event-noun": 0.65,
+    "x-based": 0.9,
+    "place-apposition": 0.75,
+}
+COREFERENCE_FACTOR = 0.85  # an endpoint found through a pronoun or role noun
+OWNER_FACTOR = 0.9  # "Russian forces" standing for Russia
+IMPLICIT_FACTOR = 0.6  # "the opposition" standing for the state under discussion
+
+
+@dataclass(frozen=True)
+class Candidate:
+    source: MentionSpan
+    relation: str
+    target: MentionSpan
+    rule: str
+    confidence: float
+    trigger: int  # token index the modality is read from
+    modality: Modality | None = None  # set when the rule knows better than the clause
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An entity filling an argument slot, and how sure the mapping is."""
+
+    mention: MentionSpan
+    factor: float = 1.0
+
+
+class _Rules:
+    def __init__(self, doc, analysis: EntityAnalysis, lexicon: Lexicon, gazetteer: Gazetteer):
+        self.doc = doc
+        self.analysis = analysis
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer
+        self.institutions = lexicon.cue("institution_nouns")
+
+    # ------------------------------------------------------------ arguments
+    def entities(self, token, *, deep: bool = False) -> list[Argument]:
+        """Entities a noun phrase headed by ``token`` (and its conjuncts) stands for."""
+        found: list[Argument] = []
+        for head in (token, *token.conjuncts):
+            found.extend(self._entity(head, deep=deep))
+        return found
+
+    def _entity(self, head, *, deep: bool) -> list[Argument]:
+        mention = self.analysis.at(head.i)
+        if mention is not None:
+            return [Argument(mention)]
+        lemma = head.lemma_.lower()
+        if lemma in self.institutions or head.lower_ in self.institutions:
+            owner = self.owner(head)
+            if owner is not None:
+                return [Argument(owner, OWNER_FACTOR)]
+        if deep:
+            for child in head.children:
+                if child.dep_ == "poss" and self.analysis.at(child.i):
+                    return [Argument(self.analysis.at(child.i), 0.75)]
+                if child.dep_ == "prep" and child.lower_ in DEEP_PREPS:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            args = self.entities(pobj)
+                            if args:
+                                return [Argument(a.mention, a.factor * 0.75) for a in args]
+        return []
+
+    def owner(self, noun) -> MentionSpan | None:
+        """The state or organization a noun belongs to: "Russian forces", "the army of Mali"."""
+        for child in noun.children:
+            mention = self.analysis.at(child.i)
+            if child.dep_ in OWNER_DEPS and mention and mention.type in (EntityType.STATE, EntityType.ORGANIZATION):
+                return mention
+            if child.dep_ == "prep" and child.lower_ in {"of", "from"}:
+                for pobj in child.children:
+                    mention = self.analysis.at(pobj.i)
+                    if pobj.dep_ == "pobj" and mention and mention.type in (EntityType.STATE, EntityType.ORGANIZATION):
+                        return mention
+        return None
+
+    def subjects(self, verb) -> tuple[list[Argument], bool]:
+        """Logical subjects of a verb, and whether the verb is passive."""
+        passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children)
+        if passive:
+            agents = [
+                pobj for agent in verb.children if agent.dep_ == "agent"
+                for pobj in agent.children if pobj.dep_ == "pobj"
+            ]
+            return [a for p in agents for a in self.entities(p)], True
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "troops sent into ..." modifies the patient
+            return [], True
+        for child in verb.children:
+            if child.dep_ in ACTIVE_SUBJECT_DEPS:
+                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    return self.entities(verb.head), False
+                return self.entities(child), False
+        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
+            return self.entities(verb.head), False
+        if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
+            governor = verb.head
+            if verb.dep_ == "xcomp":
+                objects = [c for c in governor.children if c.dep_ in OBJECT_DEPS]
+                if objects:  # object control: "urged Russia to withdraw"
+                    return self.entities(objects[0]), False
+            subjects, governor_passive = self.subjects(governor)
+            if not governor_passive:
+                return subjects, False
+        return [], False
+
+    def objects(self, verb, passive: bool, *, deep: bool = False) -> list[Argument]:
+        if passive:
+            patients = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+            if not patients and verb.dep_ == "acl":
+                patients = [verb.head]
+            return [a for p in patients for a in self.entities(p, deep=deep)]
+        return [a for c in verb.children if c.dep_ in OBJECT_DEPS for a in self.entities(c, deep=deep)]
+
+    def prepositional(self, verb, prep: str) -> list[Argument]:
+        """Objects of ``prep`` attached to the verb, its particle or its direct object."""
+        holders = [verb] + [c for c in verb.children if c.dep_ in OBJECT_DEPS]
+        found = []
+        for holder in holders:
+            for child in holder.children:
+                if child.dep_ in {"prep", "prt", "dative"} and child.lower_ == prep:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            found.extend(self.entities(pobj))
+        return found
+
+    def clausal_subjects(self, verb) -> list[Argument]:
+        return [
+            a for ccomp in verb.children if ccomp.dep_ == "ccomp"
+            for subj in ccomp.children if subj.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS
+            for a in self.entities(subj)
+        ]
+
+    # ------------------------------------------------------------ verb rules
+    def verb_relations(self) -> Iterator[Candidate]:
+        for verb in self.doc:
+            if verb.pos_ not in {"VERB", "AUX"} and verb.dep_ not in {"acl", "relcl"}:
+                continue
+            frames = self.lexicon.verbs.get(verb.lemma_.lower(), ())
+            for frame in frames:
+                yield from self._frame(verb, frame)
+
+    def _frame(self, verb, frame: VerbFrame) -> Iterator[Candidate]:
+        if frame.object_nouns and not any(
+            c.dep_ in OBJECT_DEPS and (c.lemma_.lower() in frame.object_nouns or c.lower_ in frame.object_nouns)
+            for c in verb.children
+        ):
+            return
+        subjects, passive = self.subjects(verb)
+        slots = {"subj": subjects}
+        rule = "verb-passive" if passive else "verb"
+        if "obj" in (frame.source, frame.target):
+            slots["obj"] = self.objects(verb, passive)
+            if not slots["obj"] and not frame.object_nouns and frame.prep is None:
+                slots["obj"] = self.objects(verb, passive, deep=True)
+                rule = "verb-deep-object"
+        if "pobj" in (frame.source, frame.target):
+            slots["pobj"] = self.prepositional(verb, frame.prep or "")
+        if "ccomp_subj" in (frame.source, frame.target):
+            slots["ccomp_subj"] = self.clausal_subjects(verb)
+            rule = "verb-clausal-object"
+        if frame.prep and frame.target != "pobj" and frame.source != "pobj":
+            return
+        for source in slots.get(frame.source, []):
+            for target in slots.get(frame.target, []):
+                yield Candidate(
+                    source.mention, frame.relation, target.mention, rule,
+                    RULE_CONFIDENCE[rule] * source.factor * target.factor, verb.i,
+                )
+
+    # ------------------------------------------------------------ title rules
+    def title_of(self, token) -> Title | None:
+        """The title a noun heads, matched with its compound modifiers ("prime minister")."""
+        titles = self.lexicon.titles.get(token.lower_, ()) or self.lexicon.titles.get(token.lemma_.lower(), ())
+        if not titles:
+            return None
+        left = token
+        for child in token.lefts:
+            if child.dep_ in {"compound", "amod", "punct", "nmod"} and child.i >= token.i - 3:
+                left = min(left, child, key=lambda t: t.i)
+                break
+        phrase = " ".join(self.doc.text[left.idx : token.idx + len(token)].lower().split())
+        return next((t for t in titles if phrase.endswith(t.phrase) or t.phrase == token.lower_), titles[-1])
+
+    def title_relations(self) -> Iterator[Candidate]:
+        seen_heads = set()
+        for mention in self.analysis.mentions:
+            head = self._head(mention)
+            if head is None or head.i in seen_heads:
+                continue
+            seen_heads.add(head.i)
+            yield from self._prefix_titles(mention, head)
+            for title_token, rule in self._descriptors(mention, head):
+                yield from self._titled(mention, title_token, rule)
+
+    def _head(self, mention: MentionSpan):
+        span = self.doc[mention.start : mention.end]
+        return span.root if len(span) else None
+
+    def _prefix_titles(self, mention: MentionSpan, head) -> Iterator[Candidate]:
+        """"Russian President Vladimir Putin", "the American diplomat" (coreferent)."""
+        if mention.type is not EntityType.PERSON:
+            return
+        inside = set(range(mention.start, mention.end))
+        prefix = [t for t in self.doc[max(0, mention.start - 6) : mention.end] if t.i not in inside or mention.via_coreference]
+        prefix = [t for t in prefix if t.i < mention.end and (t.head.i in inside or t.head.i in {p.i for p in prefix} or t.i in inside)]
+        titles = [t for t in prefix if self.title_of(t) is not None]
+        if not titles:
+            return
+        title_token = max(titles, key=lambda t: t.i)
+        title = self.title_of(title_token)
+        owners = [self.analysis.at(t.i) for t in prefix if t.i not in inside and self.analysis.at(t.i)]
+        owners = [o for o in owners if o.type in (EntityType.STATE, EntityType.ORGANIZATION) and o.key != mention.key]
+        rule = "title-prefix"
+        if not owners and title.kind == "leader" and title_token.lower_ != "leader":
+            context = self.analysis.nearest_before(mention.start_char, {EntityType.STATE}, sentence=mention.sentence, window=1)
+            if context is not None:
+                yield Candidate(mention, title.relation, context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
+            return
+        yield from self._owned(mention, title, owners, rule, title_token.i)
+
+    def _descriptors(self, mention: MentionSpan, head) -> Iterator[tuple[object, str]]:
+        """Nouns that describe the entity: appositions, copulas, relative clauses."""
+        for child in head.children:
+            if child.dep_ == "appos":
+                yield child, "title-apposition"
+            if child.dep_ == "relcl":
+                for grand in child.children:
+                    if grand.dep_ in {"attr", "oprd"}:
+                        yield grand, "title-relative-clause"
+                    if grand.dep_ == "prep" and grand.lower_ == "as":
+                        yield from ((p, "title-relative-clause") for p in grand.children if p.dep_ == "pobj")
+        if head.dep_ == "appos" and head.head.pos_ in {"NOUN", "PROPN"}:
+            yield head.head, "title-apposition"
+        if head.dep_ in {"nsubj", "nsubjpass"} and head.head.lemma_ in {"be", "become", "remain"}:
+            for sibling in head.head.children:
+                if sibling.dep_ in {"attr", "acomp", "oprd"}:
+                    yield sibling, "title-copula"
+
+    def _titled(self, mention: MentionSpan, title_token, rule: str) -> Iterator[Candidate]:
+        if self.analysis.at(title_token.i) is not None and not self.analysis.at(title_token.i).via_coreference:
+            # The descriptor is itself an entity: "Minsk, Belarus" is a place rule.
+            return
+        title = self.title_of(title_token)
+        if title is None:
+            return
+        owners, factor = self._title_owners(title_token, mention)
+        if not owners and title.relation == "facilitates":
+            implicit = self._implicit_owner(title_token, mention)
+            if implicit is not None:
+                owners, factor = [implicit], IMPLICIT_FACTOR
+        yield from self._owned(mention, title, owners, rule, title_token.i, factor)
+
+    def _title_owners(self, title_token, mention: MentionSpan) -> tuple[list[MentionSpan], float]:
+        """Entities a title noun is "of": possessor, compound, demonym, or prepositional object."""
+        owners = []
+        for child in title_token.children:
+            found = self.analysis.at(child.i)
+            if child.dep_ in OWNER_DEPS and found:
+                owners.append(found)
+            if child.dep_ == "prep" and child.lower_ in OWNER_PREPS | {"between"}:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        owners.extend(a.mention for a in self.entities(pobj))
+        owners = [o for o in owners if o.key != mention.key]
+        return owners, 1.0
+
+    def _implicit_owner(self, title_token, mention: MentionSpan) -> MentionSpan | None:
+        """"facilitator between the leadership and the opposition": the state under discussion."""
+        implicit_nouns = self.lexicon.cue("implicit_owner_nouns")
+        for child in title_token.children:
+            if child.dep_ == "prep" and child.lower_ == "between":
+                nouns = [p for p in child.children if p.dep_ == "pobj"]
+                nouns += [c for n in nouns for c in n.conjuncts]
+                if nouns and all(n.lemma_.lower() in implicit_nouns or n.lower_ in implicit_nouns for n in nouns):
+                    return self.analysis.nearest_before(
+                        mention.start_char, {EntityType.STATE}, sentence=mention.sentence, window=3
+                    )
+        return None
+
+    def _owned(self, holder, title: Title, owners, rule, trigger, factor: float = 1.0) -> Iterator[Candidate]:
+        for owner in owners:
+            demonym = self._is_demonym(owner)
+            if title.kind == "professional":
+                if owner.type is EntityType.ORGANIZATION:
+                    yield Candidate(holder, "worksFor", owner, rule, RULE_CONFIDENCE[rule] * factor, trigger)
+                elif demonym:
+                    yield Candidate(holder, "citizenOf", owner, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], trigger)
+                continue
+            yield Candidate(holder, title.relation, owner, rule, RULE_CONFIDENCE[rule] * factor, trigger)
+            if title.kind == "official" and demonym:
+                yield Candidate(holder, "citizenOf", owner, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], trigger)
+
+    def _is_demonym(self, mention: MentionSpan) -> bool:
+        state = self.gazetteer.state(mention.text)
+        return state is not None and mention.text in state.demonyms
+
+    # ------------------------------------------------------------ event nouns
+    def event_noun_relations(self) -> Iterator[Candidate]:
+        for noun in self.doc:
+            event = self.lexicon.event_nouns.get(noun.lower_) or self.lexicon.event_nouns.get(noun.lemma_.lower())
+            if event is None or noun.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            targets = [
+                a for prep in noun.children if prep.dep_ == "prep" and prep.lower_ in event.preps
+                for pobj in prep.children if pobj.dep_ == "pobj" for a in self.entities(pobj)
+            ]
+            if not targets:
+                continue
+            agents, modality = self._event_agents(noun)
+            for agent in agents:
+                for target in targets:
+                    yield Candidate(
+                        agent.mention, event.relation, target.mention, "event-noun",
+                        RULE_CONFIDENCE["event-noun"] * agent.factor * target.factor, noun.i, modality,
+                    )
+
+    def _event_agents(self, noun) -> tuple[list[Argument], Modality | None]:
+        """Who does what a nominalised event names: "Russia's invasion", "Russian strikes"."""
+        for child in noun.children:
+            if child.dep_ in {"poss", "compound", "amod"} and self.analysis.at(child.i):
+                return [Argument(self.analysis.at(child.i))], None
+        governor = noun.head
+        if noun.dep_ == "pobj" and governor.lower_ == "against" and governor.head.pos_ == "VERB":
+            # "warned Moscow against an invasion of ...": the warned party is the would-be agent.
+            objects = [c for c in governor.head.children if c.dep_ in OBJECT_DEPS]
+            if objects:
+                return self.entities(objects[0]), Modality.HYPOTHETICAL
+        if noun.dep_ in OBJECT_DEPS and governor.lemma_.lower() in self.lexicon.cue("light_verbs"):
+            subjects, _ = self.subjects(governor)
+            return subjects, None
+        return [], None
+
+    # ------------------------------------------------------------ place rules
+    def place_relations(self) -> Iterator[Candidate]:
+        mentions = [m for m in self.analysis.mentions if not m.via_coreference]
+        for mention in mentions:
+            if mention.type not in (EntityType.STATE, EntityType.LOCATION):
+                continue
+            yield from self._x_based(mention)
+        by_start = {m.start: m for m in mentions}
+        for mention in mentions:
+            if mention.type is not EntityType.LOCATION or mention.end + 1 >= len(self.doc):
+                continue
+            if self.doc[mention.end].text != ",":
+                continue
+            container = by_start.get(mention.end + 1)
+            if container is None or container.type not in (EntityType.STATE, EntityType.LOCATION):
+                continue
+            after = self.doc[container.end] if container.end < len(self.doc) else None
+            if after is not None and (after.lower_ in {"and", "or"} or (after.text == "," and container.end + 1 in by_start)):
+                continue  # a list of places, not "City, Country"
+            yield Candidate(mention, "locatedIn", container, "place-apposition", RULE_CONFIDENCE["place-apposition"], mention.start)
+
+    def _x_based(self, place: MentionSpan) -> Iterator[Candidate]:
+        """"the Vienna-based OSCE": the organization the modifier attaches to is based there."""
+        i = place.end
+        if i + 1 >= len(self.doc) or self.doc[i].text not in {"-", "–"} or self.doc[i + 1].lower_ != "based":
+            return
+        based = self.doc[i + 1]
+        organizations = [m for m in self.analysis.mentions if m.type is EntityType.ORGANIZATION and not m.via_coreference]
+        attached = next((m for m in organizations if m.start <= based.head.i < m.end), None)
+        if attached is None:
+            attached = next((m for m in organizations if 0 < m.start - based.i <= 8), None)
+        if attached is not None:
+            yield Candidate(attached, "basedIn", place, "x-based", RULE_CONFIDENCE["x-based"], based.i)
+
+    # ------------------------------------------------------------ modality
+    def modality(self, trigger) -> Modality:
+        """Modality of the clause around a trigger word."""
+        cues = self.lexicon.cues
+        negated = hypothetical = reported = False
+        token, link = trigger, None
+        while True:
+            children = list(token.children)
+            lowers = {c.lower_ for c in children}
+            if link in (None, "xcomp", "conj", "aux") and any(c.dep_ == "neg" for c in children):
+                negated = True
+            if link in (None, "xcomp", "conj") and any(
+                c.dep_ in {"aux", "auxpass"} and c.lower_ in cues["modal_auxiliaries"] for c in children
+            ):
+                hypothetical = True
+            if any(c.dep_ == "mark" and c.lower_ in cues["conditional_marks"] for c in children):
+                hypothetical = True
+            if link == "xcomp" and token.lemma_.lower() in cues["hypothetical_governors"]:
+                hypothetical = True
+            if link == "ccomp" and (token.lemma_.lower() in cues["speech_verbs"] or token.lemma_.lower() in self.lexicon.verbs):
+                reported = True
+            if any(c.dep_ == "advmod" and c.lower_ in cues["reporting_adverbs"] for c in children):
+                reported = True
+            if any(c.dep_ == "prep" and c.lower_ == "according" for c in children):
+                reported = True
+            if self._conditional_phrase_before(token):
+                hypothetical = True
+            if token.head is token or token.dep_ in {"ROOT"}:
+                break
+            link, token = token.dep_, token.head
+            if link in {"pobj", "prep", "pcomp"}:
+                link = "conj"
+        if negated:
+            return Modality.NEGATED
+        if hypothetical:
+            return Modality.HYPOTHETICAL
+        if reported:
+            return Modality.REPORTED
+        return Modality.ASSERTED
+
+    def _conditional_phrase_before(self, token) -> bool:
+        if token.dep_ != "advcl":
+            return False
+        start = token.left_edge.i
+        window = self.doc[max(0, start - 3) : start + 2].text.lower()
+        return any(phrase in window for phrase in self.lexicon.cue("conditional_phrases"))
+
+
+def extract_relations(doc, analysis: EntityAnalysis, lexicon: Lexicon, gazetteer: Gazetteer, *, document_id: str) -> list[Relation]:
+    """Every relation the rules find in a parsed document, one per piece of evidence."""
+    rules = _Rules(doc, analysis, lexicon, gazetteer)
+    candidates = [
+        *rules.verb_relations(),
+        *rules.title_relations(),
+        *rules.event_noun_relations(),
+        *rules.place_relations(),
+    ]
+    best: dict[tuple, Relation] = {}
+    for candidate in candidates:
+        relation = _to_relation(candidate, doc, rules, document_id)
+        if relation is None:
+            continue
+        key = (relation.source, relation.relation, relation.target, relation.evidence.start)
+        if key not in best or relation.confidence > best[key].confidence:
+            best[key] = relation
+    return sorted(best.values(), key=lambda r: (r.evidence.start, r.source, r.relation, r.target))
+
+
+def _modality(candidate: Candidate, trigger, rules: _Rules) -> Modality:
+    if candidate.rule in DESCRIPTIVE_RULES:
+        return Modality.ASSERTED
+    return rules.modality(trigger)
+
+
+def _to_relation(candidate: Candidate, doc, rules: _Rules, document_id: str) -> Relation | None:
+    source, target = candidate.source, candidate.target
+    if source.key == target.key:
+        return None
+    kind = relation_type(candidate.relation)
+    if source.type not in kind.domain or target.type not in kind.range:
+        return None
+    trigger = doc[candidate.trigger]
+    sentence = trigger.sent
+    text = sentence.text.strip()
+    start = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
+    via_coreference = source.via_coreference or target.via_coreference
+    confidence = candidate.confidence * (COREFERENCE_FACTOR if via_coreference else 1.0)
+    return Relation(
+        source=source.key,
+        relation=candidate.relation,
+        target=target.key,
+        modality=candidate.modality or _modality(candidate, trigger, rules),
+        confidence=round(min(confidence, 1.0), 3),
+        rule=candidate.rule,
+        evidence=Evidence(
+            document=document_id,
+            sentence=text,
+            start=start,
+            end=start + len(text),
+            source_span=(source.start_char, source.end_char),
+            target_span=(target.start_char, target.end_char),
+        ),
+        via_coreference=via_coreference,
+    )
