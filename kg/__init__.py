@@ -1,0 +1,45 @@
+"""kg: a knowledge graph of people, states, organizations and places from news.
+
+    >>> import kg
+    >>> graph = kg.build(["samples/articles"])
+    >>> graph.serialize("turtle")
+    >>> graph.query("SELECT ?s ?o WHERE { ?s kg:warns ?o }")
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from kg.errors import InputError, KgError, ModelNotFound, QueryError, StoreError, UnknownFormat
+from kg.graph import KnowledgeGraph, QueryResult, build
+from kg.model import Document, Entity, EntityType, Evidence, Extraction, Mention, Modality, Relation
+
+
+def extract(inputs, *, model: str | None = None, on_error=None):
+    """Stream ``Extraction`` records for paths, ``"-"`` or ``Document`` objects."""
+    from kg.extract import extract as _extract
+
+    return _extract(inputs, model=model, on_error=on_error)
+
+
+__all__ = [
+    "Document",
+    "Entity",
+    "EntityType",
+    "Evidence",
+    "Extraction",
+    "InputError",
+    "KgError",
+    "KnowledgeGraph",
+    "Mention",
+    "Modality",
+    "ModelNotFound",
+    "QueryError",
+    "QueryResult",
+    "Relation",
+    "StoreError",
+    "UnknownFormat",
+    "build",
+    "extract",
+    "__version__",
+]

@@ -1,0 +1,332 @@
+"""The ``kg`` command: a thin layer over the Python API.
+
+Every command opens the graph, calls one API function and prints the result.
+Problems a user can fix (``KgError``) become one-line messages and a non-zero
+exit; heavy imports happen inside the commands so ``kg --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kg import __version__
+from kg.errors import InputError, KgError
+
+DEFAULT_STORE = ".kg-store"
+STORE_ENV = "KG_STORE"
+
+
+def _fail_cleanly(command):
+    """Turn library errors into one-line messages instead of tracebacks."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KgError as error:
+            raise click.ClickException(str(error)) from None
+        except BrokenPipeError:  # `kg export | head`
+            sys.stderr.close()
+            raise SystemExit(0) from None
+
+    return wrapper
+
+
+store_option = click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: os.environ.get(STORE_ENV, DEFAULT_STORE),
+    show_default=f"${STORE_ENV} or {DEFAULT_STORE}",
+    help="Folder of the on-disk graph store.",
+)
+model_option = click.option(
+    "--model",
+    envvar="KG_MODEL",
+    default=None,
+    help="spaCy model package (default: $KG_MODEL, else the best installed English model).",
+)
+
+
+class _InputProblems:
+    """Collects per-input problems: each is reported at once, the run goes on."""
+
+    def __init__(self, quiet: bool = False):
+        self.count = 0
+        self.quiet = quiet
+
+    def __call__(self, error: InputError) -> None:
+        self.count += 1
+        click.echo(f"kg: warning: {error}", err=True)
+
+    def exit_code(self) -> int:
+        return 1 if self.count else 0
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="kg")
+def main() -> None:
+    """kg builds a knowledge graph of people, states, organizations and places
+    from English news, with the evidence for every relation.
+
+    \b
+    Example:
+      kg build samples/articles --out exports/
+      kg query --store .kg-store 'SELECT ?s ?o WHERE { ?s kg:warns ?o }'
+    """
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
+@store_option
+@click.option("--fresh", is_flag=True, help="Empty the store before building.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write exports into this folder.")
+@click.option(
+    "--format", "formats", multiple=True, default=("turtle", "graphml"), show_default=True,
+    help="Export format(s) written with --out (repeat the option for several).",
+)
+@model_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@_fail_cleanly
+def build(inputs, store, fresh, out_dir, formats, model, quiet):
+    """Read articles and add them to the graph store.
+
+    PATH is a .txt file (first line: headline), a .jsonl file of
+    {"id", "text", "title"?, "date"?, "url"?} records, a folder (read
+    recursively), or - for standard input. Re-adding an unchanged document
+    does nothing; a changed document replaces what it said before.
+
+    \b
+    Example:
+      kg build samples/articles samples/feed.jsonl --out exports/
+    """
+    from kg.formats import export_format
+    from kg.graph import KnowledgeGraph, build as build_graph
+    from kg.nlp import choose_model
+
+    exports = [export_format(name) for name in formats]
+    choose_model(model)  # fail before opening anything when the model is missing
+    graph = KnowledgeGraph.open(store)
+    if fresh:
+        graph.clear()
+    problems = _InputProblems()
+    results = []
+    with _progress(quiet) as advance:
+        def on_document(result):
+            results.append(result)
+            advance(result)
+
+        build_graph(inputs, model=model, graph=graph, on_error=problems, progress=on_document)
+    graph.flush()
+    if out_dir is not None:
+        for export in exports:
+            target = out_dir / f"graph.{export.extension}"
+            export.write(graph, target)
+            if not quiet:
+                click.echo(f"wrote {target}", err=True)
+    if not quiet:
+        _print_build_summary(results, graph.stats())
+    sys.exit(problems.exit_code())
+
+
+class _progress:
+    """A progress line on a terminal (documents done, documents per second)."""
+
+    def __init__(self, quiet: bool):
+        self.enabled = not quiet and sys.stderr.isatty()
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda result: None
+        from rich.console import Console
+        from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            SpinnerColumn(), TextColumn("building"), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(), TextColumn("{task.fields[doc]}"), console=Console(stderr=True), transient=True,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task("build", total=None, rate="", doc="")
+
+        def advance(result):
+            self.progress.advance(self.task)
+            task = self.progress.tasks[0]
+            speed = task.speed or 0
+            self.progress.update(self.task, rate=f"{speed:.1f} docs/s" if speed else "", doc=result.document)
+
+        return advance
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self.progress.stop()
+        return False
+
+
+def _print_build_summary(results, stats) -> None:
+    added = sum(r.status == "added" for r in results)
+    replaced = sum(r.status == "replaced" for r in results)
+    unchanged = sum(r.status == "unchanged" for r in results)
+    click.echo(f"{len(results)} documents read: {added} added, {replaced} replaced, {unchanged} unchanged")
+    _print_stats(stats)
+
+
+def _print_stats(stats) -> None:
+    entities = ", ".join(f"{n} {t}" for t, n in stats["entities"].items()) or "none"
+    relations = ", ".join(f"{n} {r}" for r, n in stats["relations"].items()) or "none"
+    click.echo(f"graph: {stats['documents']} documents, {sum(stats['entities'].values())} entities ({entities})")
+    click.echo(f"relations: {sum(stats['relations'].values())} ({relations}), {stats['evidence']} pieces of evidence")
+    if stats["top_actors"]:
+        click.echo("top actors: " + ", ".join(f"{label} ({n})" for label, n in stats["top_actors"]))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
+@click.option("--jsonl", is_flag=True, help="One JSON record per document (shared/eval/FORMAT.md).")
+@click.option("--text/--no-text", "include_text", default=False, help="Include the document text in records.")
+@model_option
+@_fail_cleanly
+def extract(inputs, jsonl, include_text, model):
+    """Extract entities and relations without touching the store.
+
+    \b
+    Example:
+      kg extract --jsonl article.txt > article.jsonl
+      cat gold.jsonl | kg extract --jsonl -
+    """
+    from kg.extract import extract as extract_documents
+    from kg.nlp import choose_model
+    from kg.records import to_record
+
+    choose_model(model)
+    problems = _InputProblems()
+    for extraction in extract_documents(inputs, model=model, on_error=problems):
+        record = to_record(extraction, include_text=include_text)
+        if jsonl:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            _print_record(record)
+    sys.exit(problems.exit_code())
+
+
+def _print_record(record) -> None:
+    click.echo(f"# {record['id']}")
+    for entity in record["entities"]:
+        aliases = f" ({', '.join(entity['aliases'])})" if entity["aliases"] else ""
+        click.echo(f"  {entity['type']:<12} {entity['name']}{aliases}")
+    for relation in record["relations"]:
+        click.echo(
+            f"  {relation['source']} --{relation['relation']}--> {relation['target']}"
+            f"  [{relation['modality']}, {relation['confidence']:.2f}, {relation['rule']}]"
+        )
+
+
+@main.command(name="export")
+@click.option("--format", "format_name", default="turtle", show_default=True, help="Export format (see --list).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+@click.option("--list", "list_formats", is_flag=True, help="List the export formats and exit.")
+@store_option
+@_fail_cleanly
+def export_command(format_name, out, list_formats, store):
+    """Write the stored graph in an RDF or graph-tool format.
+
+    \b
+    Example:
+      kg export --format graphml --out graph.graphml
+      kg export --format ntriples | wc -l
+    """
+    from kg.formats import export_format, formats
+    from kg.graph import KnowledgeGraph
+
+    if list_formats:
+        for item in formats():
+            aliases = ", ".join(item.aliases)
+            click.echo(f"{item.name:<10} {item.media_type:<26} .{item.extension:<8} {item.description}" + (f" (also: {aliases})" if aliases else ""))
+        return
+    export = export_format(format_name)
+    graph = KnowledgeGraph.open(store, read_only=True)
+    if out is None:
+        sys.stdout.buffer.write(export.write(graph))
+        sys.stdout.flush()
+    else:
+        export.write(graph, out)
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
+@click.option(
+    "--format", "output", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
+    help="How to print SELECT results (CONSTRUCT always prints Turtle).",
+)
+@store_option
+@_fail_cleanly
+def query(sparql, query_file, output, store):
+    """Run a SPARQL query over the stored graph.
+
+    The prefixes kg, rdf, rdfs, owl, skos, xsd, dcterms and wd are declared.
+
+    \b
+    Example:
+      kg query 'SELECT ?who ?whom WHERE { ?w kg:warns ?t . ?w rdfs:label ?who . ?t rdfs:label ?whom }'
+      kg query --format csv --file relations.rq
+    """
+    from kg.graph import KnowledgeGraph
+
+    text = query_file.read() if query_file else sparql
+    if not text:
+        raise click.UsageError("give a SPARQL query as an argument or with --file")
+    result = KnowledgeGraph.open(store, read_only=True).query(text)
+    if result.kind == "graph":
+        sys.stdout.buffer.write(result.payload)
+    elif result.kind == "ask":
+        click.echo("true" if result.boolean else "false")
+    elif output == "json":
+        sys.stdout.buffer.write(result.payload + b"\n")
+    elif output in {"csv", "tsv"}:
+        import csv
+
+        writer = csv.writer(sys.stdout, delimiter="," if output == "csv" else "\t", lineterminator="\n")
+        writer.writerow(result.variables)
+        writer.writerows([["" if v is None else v for v in row] for row in result.rows])
+    else:
+        _print_table(result)
+
+
+def _print_table(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*result.variables, show_lines=False)
+    for row in result.rows:
+        table.add_row(*("" if v is None else v for v in row))
+    Console(soft_wrap=False).print(table)
+    click.echo(f"{len(result.rows)} rows", err=True)
+
+
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@_fail_cleanly
+def stats(store, as_json):
+    """Count the stored graph's documents, entities and relations.
+
+    \b
+    Example:
+      kg stats --store .kg-store
+    """
+    from kg.graph import KnowledgeGraph
+
+    counts = KnowledgeGraph.open(store, read_only=True).stats()
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+    else:
+        _print_stats(counts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+"""The knowledge graph: an RDF dataset (pyoxigraph) with a networkx view.
+
+The dataset is the source of truth, in memory or on disk: one named graph per
+document, so adding a changed document replaces its facts and re-adding the
+same document is a no-op. ``to_networkx()`` derives the ``MultiDiGraph``
+(nodes are entities, edges are relations with all their evidence) from it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError
+from kg.model import Extraction
+from kg.ontology import NAMESPACE, relation_types
+from kg.rdf import PREFIXES, extraction_quads
+from kg.resolve import DEFAULT_BASE, document_iri
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import rdflib
+
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What adding one document did to the graph."""
+
+    document: str
+    status: str  # added | replaced | unchanged
+    entities: int
+    relations: int
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SPARQL result: rows for SELECT, a boolean for ASK, triples for CONSTRUCT."""
+
+    kind: str  # select | ask | graph
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[str | None, ...], ...] = ()
+    boolean: bool | None = None
+    payload: bytes = b""  # SPARQL JSON results or Turtle, as serialised by Oxigraph
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _term_value(term) -> str | None:
+    if term is None:
+        return None
+    return term.value
+
+
+class KnowledgeGraph:
+    """A knowledge graph built from news, backed by an Oxigraph dataset."""
+
+    def __init__(self, store: ox.Store | None = None, *, base: str = DEFAULT_BASE):
+        self.store = store if store is not None else ox.Store()
+        self.base = base
+
+    # ------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False, base: str = DEFAULT_BASE) -> KnowledgeGraph:
+        """The graph stored on disk at ``path`` (created when missing, unless read-only)."""
+        path = Path(path)
+        try:
+            if read_only:
+                if not path.exists():
+                    raise StoreError(f"{path}: no graph store here; build one first with: kg build PATH --store {path}")
+                store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                store = ox.Store(str(path))
+        except OSError as error:
+            message = str(error).splitlines()[0]
+            if "lock" in message.lower():
+                raise StoreError(f"{path}: the store is in use by another kg process") from None
+            raise StoreError(f"{path}: cannot open the graph store ({message})") from None
+        return cls(store, base=base)
+
+    def clear(self) -> None:
+        self.store.clear()
+
+    def flush(self) -> None:
+        if hasattr(self.store, "flush"):
+            self.store.flush()
+
+    # ------------------------------------------------------------ writing
+    def add(self, extraction: Extraction) -> AddResult:
+        """Add a document's extraction, replacing what the same document said before."""
+        document = extraction.document
+        graph = ox.NamedNode(document_iri(document.id, self.base))
+        previous = list(self.store.quads_for_pattern(graph, ox.NamedNode(NAMESPACE + "contentHash"), None, graph))
+        status = "added"
+        if previous:
+            if previous[0].object.value == document.content_hash:
+                return AddResult(document.id, "unchanged", len(extraction.entities), len(extraction.relations))
+            self.store.remove_graph(graph)
+            status = "replaced"
+        self.store.extend(list(extraction_quads(extraction, self.base)))
+        return AddResult(document.id, status, len(extraction.entities), len(extraction.relations))
+
+    def has_document(self, document_id: str, content_hash: str | None = None) -> bool:
+        graph = ox.NamedNode(document_iri(document_id, self.base))
+        hashes = [q.object.value for q in self.store.quads_for_pattern(graph, ox.NamedNode(NAMESPACE + "contentHash"), None, graph)]
+        return bool(hashes) and (content_hash is None or content_hash in hashes)
+
+    # ------------------------------------------------------------ reading
+    def triples(self) -> list[ox.Triple]:
+        """The merged graph: every triple of every document, once, in a stable order."""
+        seen = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}
+        return sorted(seen, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+    def quads(self) -> list[ox.Quad]:
+        return sorted(self.store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+    def __len__(self) -> int:
+        return len(self.triples())
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SPARQL query over the merged graph (kg prefixes predeclared)."""
+        try:
+            result = self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {str(error).splitlines()[0]}") from None
+        except OSError as error:
+            raise QueryError(f"query failed: {error}") from None
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result), payload=result.serialize(format=ox.QueryResultsFormat.JSON))
+        if isinstance(result, ox.QuerySolutions):
+            variables = tuple(v.value for v in result.variables)
+            rows = tuple(tuple(_term_value(solution[v]) for v in variables) for solution in result)
+            again = self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            return QueryResult("select", variables, rows, payload=again.serialize(format=ox.QueryResultsFormat.JSON))
+        triples = list(result)
+        return QueryResult("graph", payload=ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+
+    def to_rdf(self) -> rdflib.Graph:
+        """The merged graph as an rdflib ``Graph``."""
+        import rdflib
+
+        graph = rdflib.Graph()
+        for prefix, iri in PREFIXES.items():
+            graph.bind(prefix, iri)
+        graph.parse(data=ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES), format="nt")
+        return graph
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """Entities as nodes, one edge per relation and piece of evidence."""
+        return _networkx(self)
+
+    def serialize(self, format: str = "turtle", destination: str | Path | IO[bytes] | None = None) -> bytes | None:
+        """Serialise in any registered export format (see ``kg.formats``)."""
+        from kg.formats import export_format
+
+        return export_format(format).write(self, destination)
+
+    def stats(self) -> dict:
+        """Counts of documents, entities by type, relations by type, and top actors."""
+        rows = self.query(
+            "SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?type . "
+            "VALUES ?type { kg:Person kg:State kg:Organization kg:Location } } GROUP BY ?type"
+        )
+        entities = {t.removeprefix(NAMESPACE): int(n) for t, n in rows}
+        relations: Counter[str] = Counter()
+        for (predicate, n) in self.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"):
+            name = predicate.removeprefix(NAMESPACE)
+            if name in relation_types():
+                relations[name] = int(n)
+        evidence = self.query("SELECT (COUNT(?s) AS ?n) WHERE { ?s a rdf:Statement }").rows[0][0]
+        documents = self.query("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a kg:Document }").rows[0][0]
+        return {
+            "documents": int(documents),
+            "entities": dict(sorted(entities.items())),
+            "relations": dict(relations.most_common()),
+            "evidence": int(evidence),
+            "top_actors": self.top_actors(),
+        }
+
+    def top_actors(self, limit: int = 5) -> list[tuple[str, int]]:
+        rows = self.query(
+            "SELECT ?label (COUNT(?st) AS ?n) WHERE { ?st a rdf:Statement ; rdf:subject|rdf:object ?e . "
+            "?e rdfs:label ?label } GROUP BY ?e ?label ORDER BY DESC(?n) ?label LIMIT " + str(limit * 3)
+        )
+        seen, actors = set(), []
+        for label, n in rows:
+            if label not in seen:
+                seen.add(label)
+                actors.append((label, int(n)))
+        return actors[:limit]
+
+
+def build(
+    inputs: Iterable, *, model: str | None = None, graph: KnowledgeGraph | None = None, on_error=None, progress=None
+) -> KnowledgeGraph:
+    """Build (or extend) a knowledge graph from texts, paths or ``Document`` objects.
+
+    A string that names an existing file or folder (or ``"-"``) is read as a
+    path; any other string is taken as the text of an article.
+    """
+    from kg.extract import extract
+
+    graph = graph if graph is not None else KnowledgeGraph()
+    for extraction in extract(_as_inputs(inputs), model=model, on_error=on_error):
+        result = graph.add(extraction)
+        if progress is not None:
+            progress(result)
+    return graph
+
+
+def _as_inputs(inputs: Iterable) -> Iterable:
+    from kg.ingest import document_from_text
+
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    for number, item in enumerate(inputs, start=1):
+        if isinstance(item, str) and item != "-" and not _looks_like_path(item):
+            yield document_from_text(item, f"text-{number}")
+        else:
+            yield item
+
+
+def _looks_like_path(text: str) -> bool:
+    if "\n" in text or len(text) > 4096:
+        return False
+    return Path(text).exists() or ("/" in text and " " not in text) or text.endswith((".txt", ".jsonl", ".md"))
+
+
+_NODE_QUERY = """
+SELECT ?e ?type ?label ?alias ?iso2 ?iso3 ?same WHERE {
+  ?e a ?type ; rdfs:label ?label .
+  VALUES ?type { kg:Person kg:State kg:Organization kg:Location }
+  OPTIONAL { ?e skos:altLabel ?alias }
+  OPTIONAL { ?e kg:iso3166Alpha2 ?iso2 }
+  OPTIONAL { ?e kg:iso3166Alpha3 ?iso3 }
+  OPTIONAL { ?e owl:sameAs ?same }
+}"""
+
+_EDGE_QUERY = """
+SELECT ?st ?s ?p ?o ?doc ?docid ?sentence ?start ?end ?modality ?confidence ?rule ?coref ?ss ?se ?ts ?te WHERE {
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+      kg:document ?doc ; kg:sentence ?sentence ; kg:start ?start ; kg:end ?end ;
+      kg:modality ?modality ; kg:confidence ?confidence ; kg:rule ?rule ; kg:viaCoreference ?coref .
+  OPTIONAL { ?doc dcterms:identifier ?docid }
+  OPTIONAL { ?st kg:sourceStart ?ss ; kg:sourceEnd ?se }
+  OPTIONAL { ?st kg:targetStart ?ts ; kg:targetEnd ?te }
+} ORDER BY ?docid ?start ?st"""
+
+
+def _networkx(graph: KnowledgeGraph) -> nx.MultiDiGraph:
+    """The networkx view; attribute values are flat (str, int, float, bool) for GraphML."""
+    import networkx as nx
+
+    result = nx.MultiDiGraph(name="kg")
+    nodes: dict[str, dict] = {}
+    for iri, type_, label, alias, iso2, iso3, same in graph.query(_NODE_QUERY):
+        node = nodes.setdefault(iri, {"iri": iri, "type": type_.removeprefix(NAMESPACE), "labels": set(), "aliases": set()})
+        node["labels"].add(label)
+        if alias:
+            node["aliases"].add(alias)
+        if iso2:
+            node["iso2"] = iso2
+        if iso3:
+            node["iso3"] = iso3
+        if same and same.startswith("http://www.wikidata.org/entity/"):
+            node["wikidata"] = same.rsplit("/", 1)[-1]
+    for iri, node in sorted(nodes.items()):
+        labels = sorted(node.pop("labels"), key=lambda n: (-len(n.split()), -len(n), n))
+        aliases = sorted((node.pop("aliases") | set(labels[1:])) - {labels[0]})
+        result.add_node(iri, label=labels[0], aliases="|".join(aliases), **node)
+    kinds = relation_types()
+    for row in graph.query(_EDGE_QUERY):
+        st, s, p, o, _doc, docid, sentence, start, end, modality, confidence, rule, coref, ss, se, ts, te = row
+        name = p.removeprefix(NAMESPACE)
+        kind = kinds.get(name)
+        attributes = {
+            "relation": name,
+            "modality": modality.removeprefix(NAMESPACE),
+            "confidence": float(confidence),
+            "rule": rule,
+            "document": docid or _doc,
+            "sentence": sentence,
+            "start": int(start),
+            "end": int(end),
+            "via_coreference": coref == "true",
+            "statement": st,
+            "quad_class": (kind.quad_class or "") if kind else "",
+            "cameo_root": (kind.cameo_root or "") if kind else "",
+        }
+        if ss is not None:
+            attributes.update(source_start=int(ss), source_end=int(se))
+        if ts is not None:
+            attributes.update(target_start=int(ts), target_end=int(te))
+        result.add_edge(s, o, key=st, **attributes)
+    return result
