@@ -328,5 +328,59 @@ def stats(store, as_json):
         _print_stats(counts)
 
 
+@main.command()
+@click.argument("gold", type=click.Path(dir_okay=False, path_type=Path))
+@model_option
+@click.option("--by-type", is_flag=True, help="Also score each entity type and relation type.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option("--map", "mapping_file", type=click.Path(dir_okay=False, path_type=Path), help='JSON {"relations": {...}, "types": {...}} renaming kg\'s names to the gold set\'s before scoring.')
+@click.option("--min-f1", type=float, default=None, help="Exit with status 1 when relation F1 is below this.")
+@click.option("--errors", "show_errors", is_flag=True, help="List the missed and spurious items.")
+@_fail_cleanly
+def evaluate(gold, model, by_type, as_json, mapping_file, min_f1, show_errors):
+    """Score extraction against a gold file (shared/eval/FORMAT.md rules).
+
+    Runs kg on the gold texts and prints precision, recall and F1 for
+    entities, relations and untyped relations, and modality accuracy.
+
+    \b
+    Example:
+      kg evaluate ../shared/eval/seed.gold.jsonl --by-type
+      kg evaluate conll04_dev.gold.jsonl --map eval/conll04.map.json --min-f1 0.6
+    """
+    from kg.evaluate import evaluate as run_evaluation
+
+    mapping = None
+    if mapping_file is not None:
+        try:
+            mapping = json.loads(mapping_file.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise click.ClickException(f"{mapping_file}: not a readable JSON mapping ({error})") from None
+    scores = run_evaluation(gold, model=model, mapping=mapping)
+    result = scores.as_dict(by_type=by_type)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        _print_scores(result)
+    if show_errors:
+        for error in scores.errors:
+            click.echo(json.dumps(error, ensure_ascii=False), err=True)
+    if min_f1 is not None and scores.relations.f1 < min_f1:
+        click.echo(f"relation F1 {scores.relations.f1:.3f} is below --min-f1 {min_f1}", err=True)
+        sys.exit(1)
+
+
+def _print_scores(result: dict) -> None:
+    click.echo(f"{result['documents']} documents")
+    click.echo(f"{'':<22}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}")
+    rows = [("entities", result["entities"]), ("relations", result["relations"]), ("untyped relations", result["untyped_relations"]),
+            (f"relations conf>={result['confident_relations']['threshold']}", result["confident_relations"])]
+    rows += [(f"  {name}", counts) for name, counts in result.get("entity_types", {}).items()]
+    rows += [(f"  {name}", counts) for name, counts in result.get("relation_types", {}).items()]
+    for name, c in rows:
+        click.echo(f"{name:<22}{c['precision']:>7.3f}{c['recall']:>7.3f}{c['f1']:>7.3f}{c['tp']:>6}{c['fp']:>6}{c['fn']:>6}")
+    click.echo(f"modality accuracy {result['modality_accuracy']:.3f} over {result['modality_matched']} matched relations")
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,31 @@
+# Two entry points, each self-contained on a fresh machine (Python >= 3.11):
+#   make exports   install kg and build the sample graph into exports/
+#   make test      install kg with its test extras and run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SAMPLES := samples/articles samples/feed.jsonl
+SAMPLE_STORE := build/sample-store
+EXPORT_FORMATS := --format turtle --format ntriples --format graphml
+
+.PHONY: exports test install install-test clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kg needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+exports: install
+	$(BIN)/kg build $(SAMPLES) --store $(SAMPLE_STORE) --fresh --out exports $(EXPORT_FORMATS)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build .kg-store .pytest_cache
