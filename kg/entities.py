@@ -19,7 +19,12 @@ from kg.names import normalize
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Syntactic roles in which a capital stands for its state's government.
 ACTOR_DEPS = {"nsubj", "nsubjpass", "dobj", "poss", "agent", "appos", "dative"}
-COREF_WINDOW = 4  # sentences to look back for an antecedent
+COREF_WINDOW = 4
+# Capitalised common nouns that spaCy sometimes tags as names on their own.
+GENERIC_NAMES = {
+    "state", "government", "army", "military", "police", "ministry", "department", "court", "council",
+    "committee", "navy", "administration", "president", "parliament", "cabinet", "embassy", "agency",
+}  # sentences to look back for an antecedent
 
 
 @dataclass
@@ -121,6 +126,9 @@ class _EntityBuilder:
             key = "person:" + normalize(name)
             if dropped:
                 self.extra_aliases[key].append(_surface(span.text))
+            elif span.start > 0 and self._is_title_word(self.doc[span.start - 1]):
+                # "President Lincoln": gold sets and readers often name people with their title.
+                self.extra_aliases[key].append(f"{self.doc[span.start - 1].text} {name}")
             return self._mention(span, name, EntityType.PERSON, key, start=span.start + dropped)
         state = self.gazetteer.state(text)
         if state is not None and label in PLACE_LABELS | {"NORP", "ORG"}:
@@ -133,11 +141,16 @@ class _EntityBuilder:
             self.names[org.key] = org.name
             self.identifiers[org.key] = org.identifiers
             return self._mention(span, text, EntityType.ORGANIZATION, org.key)
+        if len(span) == 1 and span[0].lower_ in GENERIC_NAMES:
+            return None  # "State" in "Secretary of State", "Army" alone: not a named entity
         if label in PLACE_LABELS:
             return self._mention(span, text, EntityType.LOCATION, "location:" + normalize(text))
         if label == "ORG":
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
         return None
+
+    def _is_title_word(self, token) -> bool:
+        return token.is_title and (token.lower_.rstrip(".") in self.lexicon.cue("honorifics") or token.lower_ in self.lexicon.titles)
 
     def _state(self, span, text, state) -> MentionSpan:
         self.names[state.key] = state.name

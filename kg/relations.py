@@ -30,7 +30,10 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 
 # Rules that read a description, not an event: the writer asserts them
 # whatever the surrounding clause says ("according to Kent, the US diplomat").
-DESCRIPTIVE_RULES = {"title-prefix", "title-apposition", "title-relative-clause", "title-context", "demonym-citizen", "x-based", "place-apposition"}
+DESCRIPTIVE_RULES = {
+    "title-prefix", "title-apposition", "title-relative-clause", "title-context", "title-compound",
+    "demonym-citizen", "x-based", "place-apposition", "preposition", "dateline",
+}
 
 # Confidence of each rule before adjustments; a rule's id names the pattern.
 RULE_CONFIDENCE = {
@@ -47,6 +50,23 @@ RULE_CONFIDENCE = {
     "event-noun": 0.65,
     "x-based": 0.9,
     "place-apposition": 0.75,
+    "title-compound": 0.75,
+    "preposition": 0.55,
+    "dateline": 0.7,
+}
+
+# (holder type, preposition, object type) -> relation, for prepositional attachments.
+_ATTACHMENT = {
+    (EntityType.PERSON, "of", EntityType.LOCATION): "livesIn",
+    (EntityType.PERSON, "of", EntityType.STATE): "livesIn",
+    (EntityType.PERSON, "from", EntityType.LOCATION): "livesIn",
+    (EntityType.PERSON, "from", EntityType.STATE): "livesIn",
+    (EntityType.PERSON, "of", EntityType.ORGANIZATION): "worksFor",
+    (EntityType.PERSON, "at", EntityType.ORGANIZATION): "worksFor",
+    (EntityType.ORGANIZATION, "in", EntityType.LOCATION): "basedIn",
+    (EntityType.ORGANIZATION, "in", EntityType.STATE): "basedIn",
+    (EntityType.LOCATION, "in", EntityType.LOCATION): "locatedIn",
+    (EntityType.LOCATION, "in", EntityType.STATE): "locatedIn",
 }
 COREFERENCE_FACTOR = 0.85  # an endpoint found through a pronoun or role noun
 OWNER_FACTOR = 0.9  # "Russian forces" standing for Russia
@@ -230,44 +250,63 @@ class _Rules:
         return next((t for t in titles if phrase.endswith(t.phrase) or t.phrase == token.lower_), titles[-1])
 
     def title_relations(self) -> Iterator[Candidate]:
-        seen_heads = set()
+        seen = set()
         for mention in self.analysis.mentions:
             head = self._head(mention)
-            if head is None or head.i in seen_heads:
+            if head is None or (head.i, mention.key) in seen:
                 continue
-            seen_heads.add(head.i)
+            seen.add((head.i, mention.key))
             yield from self._prefix_titles(mention, head)
             for title_token, rule in self._descriptors(mention, head):
                 yield from self._titled(mention, title_token, rule)
+            yield from self._attachments(mention, head)
 
     def _head(self, mention: MentionSpan):
         span = self.doc[mention.start : mention.end]
         return span.root if len(span) else None
 
     def _prefix_titles(self, mention: MentionSpan, head) -> Iterator[Candidate]:
-        """"Russian President Vladimir Putin", "the American diplomat" (coreferent)."""
+        """"Russian President Vladimir Putin", "Kremlin spokesman Dmitry Peskov", "the American diplomat"."""
         if mention.type is not EntityType.PERSON:
             return
-        inside = set(range(mention.start, mention.end))
-        prefix = [t for t in self.doc[max(0, mention.start - 6) : mention.end] if t.i not in inside or mention.via_coreference]
-        prefix = [t for t in prefix if t.i < mention.end and (t.head.i in inside or t.head.i in {p.i for p in prefix} or t.i in inside)]
-        titles = [t for t in prefix if self.title_of(t) is not None]
-        if not titles:
-            return
-        title_token = max(titles, key=lambda t: t.i)
+        if mention.via_coreference:  # a role noun standing for a person: the noun is the title
+            title_token, prefix = head, list(self.doc[head.left_edge.i : head.i])
+        else:
+            prefix = list(self.doc[head.left_edge.i : mention.start])
+            titled = [t for t in prefix if self.title_of(t) is not None]
+            if not titled:
+                return
+            title_token = max(titled, key=lambda t: t.i)
         title = self.title_of(title_token)
-        owners = [self.analysis.at(t.i) for t in prefix if t.i not in inside and self.analysis.at(t.i)]
-        owners = [o for o in owners if o.type in (EntityType.STATE, EntityType.ORGANIZATION) and o.key != mention.key]
-        rule = "title-prefix"
-        if not owners and title.kind == "leader" and title_token.lower_ != "leader":
+        if title is None or title.kind in {"place", "org", "agent"}:
+            return
+        owners = self._owners_among(prefix, mention, title_token, head)
+        if owners:
+            yield from self._owned(mention, title, owners, "title-prefix", title_token.i)
+        elif not mention.via_coreference and title.kind == "leader" and title_token.lower_ in {"president", "premier", "chancellor", "king", "queen", "emir", "sultan", "minister"}:
+            # "Incumbent President Alexander Lukashenko": president of the state under discussion.
             context = self.analysis.nearest_before(mention.start_char, {EntityType.STATE}, sentence=mention.sentence, window=1)
             if context is not None:
                 yield Candidate(mention, title.relation, context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
-            return
-        yield from self._owned(mention, title, owners, rule, title_token.i)
+
+    def _owners_among(self, tokens, holder: MentionSpan, title_token, head) -> list[tuple[MentionSpan, bool]]:
+        """States and organizations named in ``tokens``, each with whether it is a demonym
+        modifying the title or the person directly ("American diplomat")."""
+        owners: list[tuple[MentionSpan, bool]] = []
+        for token in tokens:
+            found = self.analysis.at(token.i)
+            if found is None or found.via_coreference or found.key == holder.key:
+                continue
+            if found.type not in (EntityType.STATE, EntityType.ORGANIZATION, EntityType.LOCATION):
+                continue
+            if any(o.key == found.key for o, _ in owners):
+                continue
+            direct = token.dep_ == "amod" and token.head.i in (title_token.i, head.i) and self._is_demonym(found)
+            owners.append((found, direct))
+        return owners
 
     def _descriptors(self, mention: MentionSpan, head) -> Iterator[tuple[object, str]]:
-        """Nouns that describe the entity: appositions, copulas, relative clauses."""
+        """Nouns that describe the entity: appositions, copulas, relative clauses, compounds."""
         for child in head.children:
             if child.dep_ == "appos":
                 yield child, "title-apposition"
@@ -283,34 +322,31 @@ class _Rules:
             for sibling in head.head.children:
                 if sibling.dep_ in {"attr", "acomp", "oprd"}:
                     yield sibling, "title-copula"
+        if head.dep_ == "compound":
+            title = self.title_of(head.head)
+            if title is not None and title.kind in {"place", "org"}:
+                yield head.head, "title-compound"  # "the Cite Soleil district of Port-au-Prince"
 
     def _titled(self, mention: MentionSpan, title_token, rule: str) -> Iterator[Candidate]:
-        if self.analysis.at(title_token.i) is not None and not self.analysis.at(title_token.i).via_coreference:
-            # The descriptor is itself an entity: "Minsk, Belarus" is a place rule.
-            return
+        described = self.analysis.at(title_token.i)
+        if described is not None and not described.via_coreference:
+            return  # the descriptor is itself an entity ("Minsk, Belarus" is a place rule)
         title = self.title_of(title_token)
         if title is None:
             return
-        owners, factor = self._title_owners(title_token, mention)
-        if not owners and title.relation == "facilitates":
-            implicit = self._implicit_owner(title_token, mention)
-            if implicit is not None:
-                owners, factor = [implicit], IMPLICIT_FACTOR
-        yield from self._owned(mention, title, owners, rule, title_token.i, factor)
-
-    def _title_owners(self, title_token, mention: MentionSpan) -> tuple[list[MentionSpan], float]:
-        """Entities a title noun is "of": possessor, compound, demonym, or prepositional object."""
-        owners = []
+        tokens = list(self.doc[title_token.left_edge.i : title_token.i])
+        owners = self._owners_among(tokens, mention, title_token, title_token)
+        factor = 1.0
         for child in title_token.children:
-            found = self.analysis.at(child.i)
-            if child.dep_ in OWNER_DEPS and found:
-                owners.append(found)
             if child.dep_ == "prep" and child.lower_ in OWNER_PREPS | {"between"}:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        owners.extend(a.mention for a in self.entities(pobj))
-        owners = [o for o in owners if o.key != mention.key]
-        return owners, 1.0
+                        owners += [(a.mention, False) for a in self.entities(pobj) if a.mention.key != mention.key]
+        if not owners and title.relation == "facilitates":
+            implicit = self._implicit_owner(title_token, mention)
+            if implicit is not None:
+                owners, factor = [(implicit, False)], IMPLICIT_FACTOR
+        yield from self._owned(mention, title, owners, rule, title_token.i, factor)
 
     def _implicit_owner(self, title_token, mention: MentionSpan) -> MentionSpan | None:
         """"facilitator between the leadership and the opposition": the state under discussion."""
@@ -326,21 +362,42 @@ class _Rules:
         return None
 
     def _owned(self, holder, title: Title, owners, rule, trigger, factor: float = 1.0) -> Iterator[Candidate]:
-        for owner in owners:
-            demonym = self._is_demonym(owner)
+        confidence = RULE_CONFIDENCE[rule] * factor
+        for owner, direct_demonym in owners:
             if title.kind == "professional":
                 if owner.type is EntityType.ORGANIZATION:
-                    yield Candidate(holder, "worksFor", owner, rule, RULE_CONFIDENCE[rule] * factor, trigger)
-                elif demonym:
+                    yield Candidate(holder, "worksFor", owner, rule, confidence, trigger)
+                elif direct_demonym:
                     yield Candidate(holder, "citizenOf", owner, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], trigger)
                 continue
-            yield Candidate(holder, title.relation, owner, rule, RULE_CONFIDENCE[rule] * factor, trigger)
-            if title.kind == "official" and demonym:
+            if title.kind == "official" and direct_demonym:
                 yield Candidate(holder, "citizenOf", owner, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], trigger)
+            yield Candidate(holder, title.relation, owner, rule, confidence, trigger)
 
     def _is_demonym(self, mention: MentionSpan) -> bool:
         state = self.gazetteer.state(mention.text)
         return state is not None and mention.text in state.demonyms
+
+    def _attachments(self, mention: MentionSpan, head) -> Iterator[Candidate]:
+        """Prepositional attachments: "Brian Michaud of Millinocket", "Wang at the Institute",
+        "a bank in Zurich", "the palace in San Francisco"."""
+        if mention.via_coreference:
+            return
+        holders = [head] + [c for c in head.children if c.dep_ in {"appos", "npadvmod"} and c.like_num]
+        for holder in holders:
+            for prep in holder.children:
+                if prep.dep_ != "prep":
+                    continue
+                for pobj in prep.children:
+                    if pobj.dep_ != "pobj":
+                        continue
+                    for argument in self.entities(pobj):
+                        relation = _ATTACHMENT.get((mention.type, prep.lower_, argument.mention.type))
+                        if relation is not None and argument.mention.key != mention.key:
+                            yield Candidate(
+                                mention, relation, argument.mention, "preposition",
+                                RULE_CONFIDENCE["preposition"] * argument.factor, head.i,
+                            )
 
     # ------------------------------------------------------------ event nouns
     def event_noun_relations(self) -> Iterator[Candidate]:
@@ -382,22 +439,39 @@ class _Rules:
     def place_relations(self) -> Iterator[Candidate]:
         mentions = [m for m in self.analysis.mentions if not m.via_coreference]
         for mention in mentions:
-            if mention.type not in (EntityType.STATE, EntityType.LOCATION):
-                continue
-            yield from self._x_based(mention)
+            if mention.type in (EntityType.STATE, EntityType.LOCATION):
+                yield from self._x_based(mention)
+        yield from self._place_runs(mentions)
+
+    def _place_runs(self, mentions: list[MentionSpan]) -> Iterator[Candidate]:
+        """"Goma, North Kivu, Congo": each place is in the ones after it; a dateline
+        "DAYTON, Ohio (AP)" also places the agency."""
         by_start = {m.start: m for m in mentions}
+        places = (EntityType.STATE, EntityType.LOCATION)
+        consumed: set[int] = set()
         for mention in mentions:
-            if mention.type is not EntityType.LOCATION or mention.end + 1 >= len(self.doc):
+            if mention.type not in places or mention.start in consumed:
                 continue
-            if self.doc[mention.end].text != ",":
-                continue
-            container = by_start.get(mention.end + 1)
-            if container is None or container.type not in (EntityType.STATE, EntityType.LOCATION):
-                continue
-            after = self.doc[container.end] if container.end < len(self.doc) else None
-            if after is not None and (after.lower_ in {"and", "or"} or (after.text == "," and container.end + 1 in by_start)):
-                continue  # a list of places, not "City, Country"
-            yield Candidate(mention, "locatedIn", container, "place-apposition", RULE_CONFIDENCE["place-apposition"], mention.start)
+            run = [mention]
+            while run[-1].end + 1 < len(self.doc) and self.doc[run[-1].end].text == ",":
+                following = by_start.get(run[-1].end + 1)
+                if following is None or following.type not in places:
+                    break
+                run.append(following)
+            consumed.update(m.start for m in run)
+            after = self.doc[run[-1].end] if run[-1].end < len(self.doc) else None
+            if len(run) < 2 or (after is not None and after.lower_ in {"and", "or", "&"}):
+                continue  # a single place, or a list of places
+            for i, inner in enumerate(run[:-1]):
+                if inner.type is EntityType.STATE:
+                    break
+                for outer in run[i + 1 :]:
+                    yield Candidate(inner, "locatedIn", outer, "place-apposition", RULE_CONFIDENCE["place-apposition"], inner.start)
+            if after is not None and after.text == "(" and run[-1].end + 2 < len(self.doc):
+                agency = by_start.get(run[-1].end + 1)
+                if agency is not None and agency.type is EntityType.ORGANIZATION and self.doc[agency.end].text == ")":
+                    for place in run:
+                        yield Candidate(agency, "basedIn", place, "dateline", RULE_CONFIDENCE["dateline"], place.start)
 
     def _x_based(self, place: MentionSpan) -> Iterator[Candidate]:
         """"the Vienna-based OSCE": the organization the modifier attaches to is based there."""
@@ -441,6 +515,8 @@ class _Rules:
                 hypothetical = True
             if token.head is token or token.dep_ in {"ROOT"}:
                 break
+            if token.dep_ in {"relcl", "acl", "appos", "parataxis"}:
+                break  # a relative clause or apposition is the writer's own statement
             link, token = token.dep_, token.head
             if link in {"pobj", "prep", "pcomp"}:
                 link = "conj"
