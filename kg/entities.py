@@ -40,6 +40,7 @@ class MentionSpan:
     key: str
     sentence: int
     via_coreference: bool = False
+    demonym: bool = False  # "Russian" in "Russian forces": the state named only as an adjective
 
 
 @dataclass
@@ -115,10 +116,15 @@ class _EntityBuilder:
 
     # ---------------------------------------------------------------- typing
     def classify(self, span) -> MentionSpan | None:
+        span = _trim(span)
+        if span is None:
+            return None
         label = span.label_
         text = _surface(span.text)
         if not text or not any(c.isalpha() for c in text):
             return None
+        if label == "PERSON" and _after_locative(span) and self.gazetteer.is_place(text):
+            label = "GPE"  # "in Heuchelheim" tagged as a person
         if label == "PERSON":
             name, dropped = _person_name(span, self.lexicon)
             if not name or name.islower():
@@ -141,6 +147,8 @@ class _EntityBuilder:
             self.names[org.key] = org.name
             self.identifiers[org.key] = org.identifiers
             return self._mention(span, text, EntityType.ORGANIZATION, org.key)
+        if label == "ORG" and self.gazetteer.is_place(text) and not self.gazetteer.organization(text):
+            label = "GPE"  # "Boise" tagged as an organization
         if len(span) == 1 and span[0].lower_ in GENERIC_NAMES:
             return None  # "State" in "Secretary of State", "Army" alone: not a named entity
         if label in PLACE_LABELS:
@@ -155,7 +163,9 @@ class _EntityBuilder:
     def _state(self, span, text, state) -> MentionSpan:
         self.names[state.key] = state.name
         self.identifiers[state.key] = state.identifiers
-        return self._mention(span, text, EntityType.STATE, state.key)
+        mention = self._mention(span, text, EntityType.STATE, state.key)
+        mention.demonym = normalize(text) in {normalize(d) for d in state.demonyms} and normalize(text) != normalize(state.name)
+        return mention
 
     def _mention(self, span, text, type_, key, *, start: int | None = None) -> MentionSpan:
         start = span.start if start is None else start
@@ -260,6 +270,20 @@ class _EntityBuilder:
         return bool(determiners & {"the", "this", "that"}) or (headline and not determiners)
 
 
+def _trim(span):
+    """Cut an entity at an opening bracket: "Union of Democratic Forces ( SDS"."""
+    for token in span:
+        if token.text in {"(", "[", "\"", "“"} and token.i > span.start:
+            from spacy.tokens import Span
+
+            return Span(span.doc, span.start, token.i, label=span.label_)
+    return span
+
+
+def _after_locative(span) -> bool:
+    return span.start > 0 and span.doc[span.start - 1].lower_ in {"in", "at", "near", "from", "to", "outside", "into"}
+
+
 def _definite(token) -> bool:
     return any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "this", "that", "its"} for c in token.children)
 
@@ -281,6 +305,16 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     analysis.mentions = sorted(mentions + references, key=lambda m: m.start_char)
     analysis.entities = _entities(analysis.mentions, builder)
     return analysis
+
+
+def referenced_entities(analysis: EntityAnalysis, endpoints: set[str]) -> list[Entity]:
+    """The entities a document is about: named at least once as a noun, or in a relation.
+
+    A state that appears only as an adjective ("Spanish", "American") is not
+    a referent of the text unless a relation needs it ("Russian forces attacked").
+    """
+    named = {m.key for m in analysis.mentions if not m.via_coreference and not m.demonym}
+    return [e for key, e in analysis.entities.items() if key in named or key in endpoints]
 
 
 def _entities(mentions: list[MentionSpan], builder: _EntityBuilder) -> dict[str, Entity]:

