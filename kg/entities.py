@@ -239,6 +239,8 @@ class _EntityBuilder:
             target = None
             if token.pos_ == "PRON" and lower in self.lexicon.cue("person_pronouns"):
                 target = analysis.nearest_before(token.idx, persons, sentence=sentence)
+            elif lower == "its" and token.tag_ == "PRP$":
+                target = analysis.nearest_before(token.idx, {EntityType.STATE, EntityType.ORGANIZATION}, sentence=sentence, window=1)
             elif token.pos_ == "NOUN" and lower in self.lexicon.cue("state_anaphors") and _definite(token):
                 target = analysis.nearest_before(token.idx, {EntityType.STATE}, sentence=sentence)
             elif self._role_noun(token, analysis):

@@ -27,6 +27,7 @@ OWNER_DEPS = {"poss", "compound", "amod", "nmod"}
 DEEP_PREPS = {"of", "with", "between", "in", "to", "against", "on", "for", "from"}
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict", "convict"}
 
 # Rules that read a description, not an event: the writer asserts them
 # whatever the surrounding clause says ("according to Kent, the US diplomat").
@@ -54,6 +55,11 @@ RULE_CONFIDENCE = {
     "preposition": 0.55,
     "dateline": 0.7,
 }
+
+# Leader titles that, without an owner, refer to the state or organization under discussion.
+STATE_TITLES = {"president", "prime minister", "premier", "chancellor", "king", "queen", "emir", "sultan"}
+ORGANIZATION_TITLES = {"secretary-general", "secretary general", "director-general", "director general", "chairman", "chairwoman", "chairperson"}
+CONTEXT_TITLES = STATE_TITLES | ORGANIZATION_TITLES
 
 # (holder type, preposition, object type) -> relation, for prepositional attachments.
 _ATTACHMENT = {
@@ -112,6 +118,12 @@ class _Rules:
         mention = self.analysis.at(head.i)
         if mention is not None:
             return [Argument(mention)]
+        # "Maduro's foreign minister, Yvan Gil, accused ..." / "Kapanadze, a teacher who lives in ..."
+        for child in head.children:
+            if child.dep_ == "appos" and self.analysis.at(child.i) is not None:
+                return [Argument(self.analysis.at(child.i))]
+        if head.dep_ == "appos" and self.analysis.at(head.head.i) is not None:
+            return [Argument(self.analysis.at(head.head.i))]
         lemma = head.lemma_.lower()
         if lemma in self.institutions or head.lower_ in self.institutions:
             owner = self.owner(head)
@@ -145,14 +157,13 @@ class _Rules:
     def subjects(self, verb) -> tuple[list[Argument], bool]:
         """Logical subjects of a verb, and whether the verb is passive."""
         passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children)
+        passive = passive or (verb.dep_ == "acl" and verb.tag_ == "VBN")  # "Belaruskali, blacklisted by Washington"
         if passive:
             agents = [
                 pobj for agent in verb.children if agent.dep_ == "agent"
                 for pobj in agent.children if pobj.dep_ == "pobj"
             ]
             return [a for p in agents for a in self.entities(p)], True
-        if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "troops sent into ..." modifies the patient
-            return [], True
         for child in verb.children:
             if child.dep_ in ACTIVE_SUBJECT_DEPS:
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -160,6 +171,11 @@ class _Rules:
                 return self.entities(child), False
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             return self.entities(verb.head), False
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in {"of", "for"}:
+            # "accused Israel of assassinating X": the accused is the doer.
+            objects = [c for c in verb.head.head.children if c.dep_ in OBJECT_DEPS]
+            if objects:
+                return self.entities(objects[0]), False
         if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
             governor = verb.head
             if verb.dep_ == "xcomp":
@@ -267,6 +283,9 @@ class _Rules:
 
     def _prefix_titles(self, mention: MentionSpan, head) -> Iterator[Candidate]:
         """"Russian President Vladimir Putin", "Kremlin spokesman Dmitry Peskov", "the American diplomat"."""
+        if mention.type is EntityType.ORGANIZATION and not mention.via_coreference:
+            yield from self._organization_prefix(mention, head)
+            return
         if mention.type is not EntityType.PERSON:
             return
         if mention.via_coreference:  # a role noun standing for a person: the noun is the title
@@ -283,11 +302,22 @@ class _Rules:
         owners = self._owners_among(prefix, mention, title_token, head)
         if owners:
             yield from self._owned(mention, title, owners, "title-prefix", title_token.i)
-        elif not mention.via_coreference and title.kind == "leader" and title_token.lower_ in {"president", "premier", "chancellor", "king", "queen", "emir", "sultan", "minister"}:
-            # "Incumbent President Alexander Lukashenko": president of the state under discussion.
-            context = self.analysis.nearest_before(mention.start_char, {EntityType.STATE}, sentence=mention.sentence, window=1)
+        elif not mention.via_coreference and title.kind == "leader" and title.phrase in CONTEXT_TITLES:
+            # "Incumbent President Alexander Lukashenko": president of the state under
+            # discussion; "Secretary General Mark Rutte": of the organization under discussion.
+            wanted = {EntityType.ORGANIZATION} if title.phrase in ORGANIZATION_TITLES else {EntityType.STATE}
+            context = self.analysis.nearest_before(mention.start_char, wanted, sentence=mention.sentence, window=1)
             if context is not None:
                 yield Candidate(mention, title.relation, context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
+
+    def _organization_prefix(self, mention: MentionSpan, head) -> Iterator[Candidate]:
+        """"Belarusian potash producer Belaruskali": an organization noun with a place."""
+        prefix = list(self.doc[head.left_edge.i : mention.start])
+        nouns = [t for t in prefix if (title := self.title_of(t)) is not None and title.kind == "org"]
+        if not nouns:
+            return
+        owners = [(o, d) for o, d in self._owners_among(prefix, mention, nouns[-1], head) if o.type in (EntityType.STATE, EntityType.LOCATION)]
+        yield from self._owned(mention, self.title_of(nouns[-1]), owners, "title-prefix", nouns[-1].i)
 
     def _owners_among(self, tokens, holder: MentionSpan, title_token, head) -> list[tuple[MentionSpan, bool]]:
         """States and organizations named in ``tokens``, each with whether it is a demonym
@@ -322,6 +352,14 @@ class _Rules:
             for sibling in head.head.children:
                 if sibling.dep_ in {"attr", "acomp", "oprd"}:
                     yield sibling, "title-copula"
+        if head.dep_ == "conj" and head.head.pos_ == "PROPN":
+            for child in head.head.children:
+                if child.dep_ == "appos":
+                    yield child, "title-apposition"  # "Finland and Sweden, NATO's newest members"
+        if head.dep_ == "pobj" and head.head.lower_ == "of":
+            title = self.title_of(head.head.head)
+            if title is not None and title.kind in {"place", "org"}:
+                yield head.head.head, "title-compound"  # "the southern Lebanese town of Bint Jbeil"
         if head.dep_ == "compound":
             title = self.title_of(head.head)
             if title is not None and title.kind in {"place", "org"}:
@@ -338,7 +376,7 @@ class _Rules:
         owners = self._owners_among(tokens, mention, title_token, title_token)
         factor = 1.0
         for child in title_token.children:
-            if child.dep_ == "prep" and child.lower_ in OWNER_PREPS | {"between"}:
+            if child.dep_ == "prep" and child.lower_ in OWNER_PREPS | {"between", "within"}:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         owners += [(a.mention, False) for a in self.entities(pobj) if a.mention.key != mention.key]
@@ -370,8 +408,6 @@ class _Rules:
                 elif direct_demonym:
                     yield Candidate(holder, "citizenOf", owner, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], trigger)
                 continue
-            if title.kind == "official" and direct_demonym:
-                yield Candidate(holder, "citizenOf", owner, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], trigger)
             yield Candidate(holder, title.relation, owner, rule, confidence, trigger)
 
     def _is_demonym(self, mention: MentionSpan) -> bool:
@@ -483,15 +519,18 @@ class _Rules:
         attached = next((m for m in organizations if m.start <= based.head.i < m.end), None)
         if attached is None:
             attached = next((m for m in organizations if 0 < m.start - based.i <= 8), None)
-        if attached is not None:
-            yield Candidate(attached, "basedIn", place, "x-based", RULE_CONFIDENCE["x-based"], based.i)
+        if attached is None:
+            return
+        conjoined = [self.analysis.at(c.i) for c in self.doc[attached.start : attached.end].root.conjuncts]
+        for organization in [attached, *(m for m in conjoined if m is not None and m.type is EntityType.ORGANIZATION)]:
+            yield Candidate(organization, "basedIn", place, "x-based", RULE_CONFIDENCE["x-based"], based.i)
 
     # ------------------------------------------------------------ modality
     def modality(self, trigger) -> Modality:
         """Modality of the clause around a trigger word."""
         cues = self.lexicon.cues
         negated = hypothetical = reported = False
-        token, link = trigger, None
+        token, link, came_through_preposition = trigger, None, False
         while True:
             children = list(token.children)
             lowers = {c.lower_ for c in children}
@@ -507,6 +546,8 @@ class _Rules:
                 hypothetical = True
             if link == "ccomp" and (token.lemma_.lower() in cues["speech_verbs"] or token.lemma_.lower() in self.lexicon.verbs):
                 reported = True
+            if link == "conj" and came_through_preposition and token.lemma_.lower() in ACCUSATION_VERBS:
+                reported = True  # "accused Israel of assassinating X": the killing is a claim
             if any(c.dep_ == "advmod" and c.lower_ in cues["reporting_adverbs"] for c in children):
                 reported = True
             if any(c.dep_ == "prep" and c.lower_ == "according" for c in children):
@@ -518,7 +559,8 @@ class _Rules:
             if token.dep_ in {"relcl", "acl", "appos", "parataxis"}:
                 break  # a relative clause or apposition is the writer's own statement
             link, token = token.dep_, token.head
-            if link in {"pobj", "prep", "pcomp"}:
+            came_through_preposition = link in {"pobj", "prep", "pcomp"}
+            if came_through_preposition:
                 link = "conj"
         if negated:
             return Modality.NEGATED
