@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import cache
 from dataclasses import dataclass, field
 
 from kg.gazetteer import Gazetteer
@@ -113,6 +114,7 @@ class _EntityBuilder:
         self.names: dict[str, str] = {}  # key -> canonical name
         self.identifiers: dict[str, tuple[tuple[str, str], ...]] = {}
         self.extra_aliases: dict[str, list[str]] = defaultdict(list)
+        self.first_names: dict[str, str] = {}  # person key -> first name, for pronoun agreement
 
     # ---------------------------------------------------------------- typing
     def classify(self, span) -> MentionSpan | None:
@@ -149,6 +151,8 @@ class _EntityBuilder:
             return self._mention(span, text, EntityType.ORGANIZATION, org.key)
         if label == "ORG" and self.gazetteer.is_place(text) and not self.gazetteer.organization(text):
             label = "GPE"  # "Boise" tagged as an organization
+        elif label in {"ORG", "GPE", "LOC"} and self._looks_like_person(span, text):
+            label = "PERSON"  # "Marie Magdefrau Ferraro" tagged as an organization
         if len(span) == 1 and span[0].lower_ in GENERIC_NAMES:
             return None  # "State" in "Secretary of State", "Army" alone: not a named entity
         if label in PLACE_LABELS:
@@ -156,6 +160,19 @@ class _EntityBuilder:
         if label == "ORG":
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
         return None
+
+    def _looks_like_person(self, span, text: str) -> bool:
+        """A capitalised name of two to four words that starts with a known first name
+        and has no organization word in it, and that no gazetteer knows."""
+        words = text.split()
+        if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            return False
+        lowered = {w.lower().strip(",") for w in words}
+        if lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words")):
+            return False
+        if self.gazetteer.state(text) or self.gazetteer.seat(text) or self.gazetteer.organization(text) or self.gazetteer.is_place(text):
+            return False
+        return gender_of(words[0]) != "unknown"
 
     def _is_title_word(self, token) -> bool:
         return token.is_title and (token.lower_.rstrip(".") in self.lexicon.cue("honorifics") or token.lower_ in self.lexicon.titles)
@@ -238,7 +255,7 @@ class _EntityBuilder:
             sentence = self.sentence_of.get(token.i, 0)
             target = None
             if token.pos_ == "PRON" and lower in self.lexicon.cue("person_pronouns"):
-                target = analysis.nearest_before(token.idx, persons, sentence=sentence)
+                target = self._pronoun_antecedent(token, lower, analysis, sentence)
             elif lower == "its" and token.tag_ == "PRP$":
                 target = analysis.nearest_before(token.idx, {EntityType.STATE, EntityType.ORGANIZATION}, sentence=sentence, window=1)
             elif token.pos_ == "NOUN" and lower in self.lexicon.cue("state_anaphors") and _definite(token):
@@ -256,6 +273,20 @@ class _EntityBuilder:
                 )
         return found
 
+    def _pronoun_antecedent(self, token, lower: str, analysis: EntityAnalysis, sentence: int) -> MentionSpan | None:
+        """The nearest earlier person whose first name does not contradict the pronoun."""
+        wanted = "male" if lower in self.lexicon.cue("male_pronouns") else "female"
+        candidates = [
+            m for m in analysis.mentions
+            if m.type is EntityType.PERSON and not m.via_coreference and m.end_char <= token.idx
+            and sentence - m.sentence <= COREF_WINDOW
+        ]
+        for mention in sorted(candidates, key=lambda m: -m.start_char):
+            first = self.first_names.get(mention.key, mention.text.split()[0])
+            if gender_of(first) in {wanted, "andy", "unknown"}:
+                return mention
+        return None
+
     def _role_noun(self, token, analysis: EntityAnalysis) -> bool:
         """A singular person title standing alone: "the diplomat", "the Russian president"."""
         if token.pos_ != "NOUN" or token.tag_ == "NNS":
@@ -270,6 +301,20 @@ class _EntityBuilder:
         determiners = {c.lower_ for c in token.children if c.dep_ == "det"}
         headline = token.idx < analysis.headline_end
         return bool(determiners & {"the", "this", "that"}) or (headline and not determiners)
+
+
+@cache
+def _gender_detector():
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+@cache
+def gender_of(first_name: str) -> str:
+    """"male", "female", "andy" (either) or "unknown", from a bundled first-name list."""
+    gender = _gender_detector().get_gender(first_name)
+    return {"mostly_male": "male", "mostly_female": "female"}.get(gender, gender)
 
 
 def _trim(span):
@@ -297,6 +342,7 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     builder.retype_surnames(mentions)
     builder.merge_people(mentions)
     builder.merge_acronyms(mentions)
+    builder.first_names = {m.key: m.text.split()[0] for m in mentions if m.type is EntityType.PERSON and len(m.text.split()) > 1}
     analysis = EntityAnalysis(entities={}, mentions=mentions, headline_end=headline_end)
     for mention in mentions:
         for i in range(mention.start, mention.end):
