@@ -212,6 +212,40 @@ class _EntityBuilder:
             chosen = max(before, key=lambda f: f.start_char) if before else min(containing, key=lambda f: f.start_char)
             mention.key = chosen.key
 
+    def propagate(self, mentions: list[MentionSpan]) -> list[MentionSpan]:
+        """One name, one referent per document: a known person's surname, or a name
+        already typed elsewhere in the text, is a mention wherever it appears again,
+        even where the tagger missed it."""
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        known: dict[str, MentionSpan] = {}
+        for m in mentions:
+            if m.via_coreference or m.demonym:
+                continue
+            known.setdefault(m.text, m)
+            words = m.text.split()
+            if m.type is EntityType.PERSON and len(words) > 1 and len(words[-1]) > 2:
+                known.setdefault(words[-1], m)
+        found = []
+        for token in self.doc:
+            if token.i in covered or token.pos_ != "PROPN" or not token.is_title and not token.is_upper:
+                continue
+            for length in (3, 2, 1):
+                end = token.i + length
+                if end > len(self.doc) or any(i in covered for i in range(token.i, end)):
+                    continue
+                text = self.doc[token.i : end].text
+                source = known.get(text)
+                if source is None:
+                    continue
+                first, last = self.doc[token.i], self.doc[end - 1]
+                found.append(MentionSpan(
+                    start=token.i, end=end, start_char=first.idx, end_char=last.idx + len(last), text=text,
+                    type=source.type, key=source.key, sentence=self.sentence_of.get(token.i, 0),
+                ))
+                covered.update(range(token.i, end))
+                break
+        return found
+
     def retype_surnames(self, mentions: list[MentionSpan]) -> None:
         """A known person's surname mis-tagged as a place or organization is the person."""
         surnames = {}
@@ -339,6 +373,7 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     """Type, merge and index the entities of a parsed document."""
     builder = _EntityBuilder(doc, gazetteer, lexicon)
     mentions = [m for m in (builder.classify(span) for span in doc.ents) if m is not None]
+    mentions += builder.propagate(mentions)
     builder.retype_surnames(mentions)
     builder.merge_people(mentions)
     builder.merge_acronyms(mentions)

@@ -456,10 +456,16 @@ class _Rules:
                     )
 
     def _event_agents(self, noun) -> tuple[list[Argument], Modality | None]:
-        """Who does what a nominalised event names: "Russia's invasion", "Russian strikes"."""
-        for child in noun.children:
-            if child.dep_ in {"poss", "compound", "amod"} and self.analysis.at(child.i):
-                return [Argument(self.analysis.at(child.i))], None
+        """Who does what a nominalised event names: "Russia's invasion", "Russian strikes",
+        "the EU adopted its package of sanctions against Russia"."""
+        while True:
+            for child in noun.children:
+                if child.dep_ in {"poss", "compound", "amod"} and self.analysis.at(child.i):
+                    return [Argument(self.analysis.at(child.i))], None
+            if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+                noun = noun.head.head  # "a package of sanctions": the package carries the agent
+                continue
+            break
         governor = noun.head
         if noun.dep_ == "pobj" and governor.lower_ == "against" and governor.head.pos_ == "VERB":
             # "warned Moscow against an invasion of ...": the warned party is the would-be agent.
