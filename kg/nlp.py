@@ -52,24 +52,14 @@ def choose_model(name: str | None = None) -> str:
 
 @cache
 def load(name: str | None = None) -> Language:
-    """The spaCy pipeline with kg's paragraph splitter and gazetteer ruler."""
+    """The spaCy pipeline with kg's paragraph splitter and gazetteer matcher."""
     import spacy
-
-    from kg.gazetteer import load_gazetteer
 
     _register_components()
     model = choose_model(name)
     nlp = spacy.load(model)
-    if "kg_paragraphs" not in nlp.pipe_names:
-        nlp.add_pipe("kg_paragraphs", before="parser")
-    ruler = nlp.add_pipe("entity_ruler", name="kg_gazetteer", after="ner", config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
-    patterns = []
-    for label, forms in load_gazetteer().surface_forms().items():
-        for form in sorted(set(forms)):
-            form = form.removeprefix("the ").strip()
-            if form:
-                patterns.append({"label": label, "pattern": form})
-    ruler.add_patterns(patterns)
+    nlp.add_pipe("kg_paragraphs", before="parser")
+    nlp.add_pipe("kg_gazetteer", after="ner")
     return nlp
 
 
@@ -85,10 +75,47 @@ def _register_components() -> None:
         paragraphs never run into the next line's sentence."""
         for token in doc[1:]:
             previous = doc[token.i - 1]
-            if "\n" in previous.text_with_ws and not token.is_space:
+            if not token.is_space and "\n" in previous.text_with_ws:
                 token.is_sent_start = True
-            elif not token.is_space and previous.is_space and "\n" in previous.text:
-                token.is_sent_start = True
+        return doc
+
+    @Language.factory("kg_gazetteer")
+    def gazetteer_matcher(nlp, name):
+        return GazetteerMatcher(nlp)
+
+
+class GazetteerMatcher:
+    """Adds the gazetteers' names to spaCy's entities.
+
+    A gazetteer match replaces the model's entities only when it covers them
+    and is longer ("Organization for Security and Co-operation in Europe" over
+    "Organization for Security and Co-operation" + "Europe"); where it only
+    overlaps or ties, the model's reading stands ("George Washington" stays a
+    person). Names the model missed ("Kyiv") are added.
+    """
+
+    def __init__(self, nlp):
+        from spacy.matcher import PhraseMatcher
+
+        from kg.gazetteer import load_gazetteer
+
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for label, forms in load_gazetteer().surface_forms().items():
+            names = sorted({f.removeprefix("the ").strip() for f in forms if f.strip()})
+            self.matcher.add(label, list(nlp.tokenizer.pipe(names)))
+
+    def __call__(self, doc):
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
+        matches = filter_spans(Span(doc, start, end, label=label) for label, start, end in self.matcher(doc))
+        entities = list(doc.ents)
+        for match in matches:
+            overlapping = [e for e in entities if e.start < match.end and match.start < e.end]
+            covers = all(match.start <= e.start and e.end <= match.end for e in overlapping)
+            if not overlapping or (covers and all(len(match) > len(e) for e in overlapping)):
+                entities = [e for e in entities if e not in overlapping] + [match]
+        doc.ents = sorted(entities, key=lambda e: e.start)
         return doc
 
 

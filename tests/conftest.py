@@ -33,3 +33,47 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session")
 def seed_extraction(seed_path) -> Extraction:
     return next(extract([str(seed_path)]))
+
+
+# ------------------------------------------------------------------ small news graphs
+# Two short articles whose facts are stated plainly, so tests can name them:
+# Putin leads Russia, Xi leads China, Putin meets Xi, the OSCE warns Russia
+# and is based in Vienna, a Russian intervention in Belarus is hypothetical.
+
+NEWS_TEXTS = {
+    "moscow-summit": (
+        "Putin hosts Xi in Moscow\n\n"
+        "Russian President Vladimir Putin met Chinese President Xi Jinping in Moscow on Monday. "
+        "The two leaders signed a trade deal."
+    ),
+    "osce-warning": (
+        "OSCE warns Russia\n\n"
+        "The Vienna-based OSCE warned Russia on Tuesday. "
+        "If Moscow intervenes in Belarus, relations will deteriorate further."
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def news_documents() -> list[Document]:
+    return [Document(id=doc_id, text=text, title=text.partition("\n")[0]) for doc_id, text in NEWS_TEXTS.items()]
+
+
+@pytest.fixture(scope="session")
+def news_graph(news_documents):
+    """The two news articles built into an in-memory graph, once per session (do not mutate)."""
+    import kg
+
+    return kg.build(news_documents)
+
+
+@pytest.fixture(scope="session")
+def news_files(tmp_path_factory, news_documents) -> list[Path]:
+    """The two news articles as .txt files (file stem = document id)."""
+    folder = tmp_path_factory.mktemp("news")
+    paths = []
+    for document in news_documents:
+        path = folder / f"{document.id}.txt"
+        path.write_text(document.text, encoding="utf-8")
+        paths.append(path)
+    return paths
