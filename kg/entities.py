@@ -125,6 +125,10 @@ class _EntityBuilder:
         text = _surface(span.text)
         if not text or not any(c.isalpha() for c in text):
             return None
+        if label == "ORG" and self.gazetteer.is_place(text) and not self.gazetteer.organization(text):
+            label = "GPE"  # "Boise" tagged as an organization
+        elif label in {"ORG", "GPE", "LOC"} and self._looks_like_person(span, text):
+            label = "PERSON"  # "Marie Magdefrau Ferraro" tagged as an organization
         if label == "PERSON" and _after_locative(span) and self.gazetteer.is_place(text):
             label = "GPE"  # "in Heuchelheim" tagged as a person
         if label == "PERSON":
@@ -149,10 +153,6 @@ class _EntityBuilder:
             self.names[org.key] = org.name
             self.identifiers[org.key] = org.identifiers
             return self._mention(span, text, EntityType.ORGANIZATION, org.key)
-        if label == "ORG" and self.gazetteer.is_place(text) and not self.gazetteer.organization(text):
-            label = "GPE"  # "Boise" tagged as an organization
-        elif label in {"ORG", "GPE", "LOC"} and self._looks_like_person(span, text):
-            label = "PERSON"  # "Marie Magdefrau Ferraro" tagged as an organization
         if len(span) == 1 and span[0].lower_ in GENERIC_NAMES:
             return None  # "State" in "Secretary of State", "Army" alone: not a named entity
         if label in PLACE_LABELS:

@@ -23,6 +23,8 @@ from kg.ontology import relation_type
 ACTIVE_SUBJECT_DEPS = {"nsubj", "csubj"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 OBJECT_DEPS = {"dobj", "obj"}
+# The small model sometimes attaches an object name as npadvmod ("met Prime Minister Abiy Ahmed").
+LOOSE_OBJECT_DEPS = OBJECT_DEPS | {"npadvmod"}
 OWNER_DEPS = {"poss", "compound", "amod", "nmod"}
 DEEP_PREPS = {"of", "with", "between", "in", "to", "against", "on", "for", "from"}
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in"}
@@ -193,7 +195,10 @@ class _Rules:
             if not patients and verb.dep_ == "acl":
                 patients = [verb.head]
             return [a for p in patients for a in self.entities(p, deep=deep)]
-        return [a for c in verb.children if c.dep_ in OBJECT_DEPS for a in self.entities(c, deep=deep)]
+        found = [a for c in verb.children if c.dep_ in OBJECT_DEPS for a in self.entities(c, deep=deep)]
+        if not found:
+            found = [a for c in verb.children if c.dep_ in LOOSE_OBJECT_DEPS and c.pos_ == "PROPN" for a in self.entities(c)]
+        return found
 
     def prepositional(self, verb, prep: str) -> list[Argument]:
         """Objects of ``prep`` attached to the verb, its particle or its direct object."""
@@ -548,6 +553,11 @@ class _Rules:
                 hypothetical = True
             if any(c.dep_ == "mark" and c.lower_ in cues["conditional_marks"] for c in children):
                 hypothetical = True
+            if link in (None, "xcomp", "conj") and any(
+                c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"} for m in c.children)
+                for c in children
+            ):
+                hypothetical = True  # the consequent of a condition: "if X invades, Y will sanction"
             if link == "xcomp" and token.lemma_.lower() in cues["hypothetical_governors"]:
                 hypothetical = True
             if link == "ccomp" and (token.lemma_.lower() in cues["speech_verbs"] or token.lemma_.lower() in self.lexicon.verbs):

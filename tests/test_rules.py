@@ -1,0 +1,111 @@
+"""Extraction rules, one sentence each: sentence -> the relations it must give."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import extract_text, triples
+
+A, H, N, R = "asserted", "hypothetical", "negated", "reported"
+
+CASES = [
+    # compound titles and verbs
+    ("Russian President Vladimir Putin met Chinese President Xi Jinping in Beijing on Monday.",
+     {("Vladimir Putin", "leaderOf", "Russia", A), ("Xi Jinping", "leaderOf", "China", A),
+      ("Vladimir Putin", "meetsWith", "Xi Jinping", A)}),
+    # passive voice, a capital standing for its state, an owner noun ("Russian forces")
+    ("Kyiv was attacked by Russian forces overnight.", {("Russia", "attacks", "Ukraine", A)}),
+    # X-based modifier and a prepositional object with an object-noun constraint
+    ("The Geneva-based World Health Organization sent medical aid to Sudan.",
+     {("World Health Organization", "basedIn", "Geneva", A), ("World Health Organization", "aids", "Sudan", A)}),
+    # apposition with a title, object control ("urged X to ...")
+    ("Antonio Guterres, the UN secretary-general, urged Israel to halt the offensive.",
+     {("Antonio Guterres", "appealsTo", "Israel", A)}),
+    # copula with an agent noun, "between" with a conjunction
+    ("Qatar is the main mediator between Israel and Hamas.",
+     {("Qatar", "facilitates", "Israel", A), ("Qatar", "facilitates", "Hamas", A)}),
+    # conjoined subjects
+    ("Britain and France condemned Iran.",
+     {("United Kingdom", "criticizes", "Iran", A), ("France", "criticizes", "Iran", A)}),
+    # conditionals: the condition and its consequent are both hypothetical
+    ("If Russia invades Moldova, the European Union would impose new sanctions on Moscow.",
+     {("Russia", "intervenesIn", "Moldova", H), ("European Union", "sanctions", "Russia", H)}),
+    ("If Moscow intervenes in Belarus, the United States will sanction Russia.",
+     {("Russia", "intervenesIn", "Belarus", H), ("United States", "sanctions", "Russia", H)}),
+    # negation
+    ("Germany did not criticize Israel.", {("Germany", "criticizes", "Israel", N)}),
+    # reported: "according to", and accusations
+    ("According to Ukrainian officials, Russia attacked Odesa with drones.", {("Russia", "attacks", "Odesa", R)}),
+    ("Iran accused Israel of assassinating Mohsen Fakhrizadeh.",
+     {("Iran", "accuses", "Israel", A), ("Israel", "kills", "Mohsen Fakhrizadeh", R)}),
+    # a seat of government as actor
+    ("The Kremlin warned Washington against deploying missiles in Europe.", {("Russia", "warns", "United States", A)}),
+    # City, Country
+    ("The protesters gathered in Tbilisi, Georgia.", {("Tbilisi", "locatedIn", "Georgia", A)}),
+    # membership by copula; sanctions through expelled diplomats
+    ("Hungary is a member of NATO.", {("Hungary", "memberOf", "North Atlantic Treaty Organization", A)}),
+    ("Sweden expelled three Russian diplomats.", {("Sweden", "sanctions", "Russia", A)}),
+    # citizenship and residence
+    ("Ivan Petrov, a Russian national, lives in Riga.",
+     {("Ivan Petrov", "citizenOf", "Russia", A), ("Ivan Petrov", "livesIn", "Riga", A)}),
+    # cooperation with a prepositional object on the direct object
+    ("Japan signed a defence pact with the Philippines.", {("Japan", "cooperatesWith", "Philippines", A)}),
+    # a name the tagger mislabels as an organization, retyped from the first name
+    ("German Chancellor Olaf Scholz met Ukrainian Foreign Minister Dmytro Kuleba in Berlin.",
+     {("Olaf Scholz", "leaderOf", "Germany", A), ("Dmytro Kuleba", "worksFor", "Ukraine", A),
+      ("Olaf Scholz", "meetsWith", "Dmytro Kuleba", A)}),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_sentence_gives_expected_relations(sentence, expected):
+    found = triples(extract_text(sentence))
+    assert expected <= found, f"missing {expected - found}; found {found}"
+
+
+NOTHING = [
+    "Britain and France condemned the attack.",  # no entity to be the target
+    "Talks were held in Geneva on Tuesday.",  # a place is not a party
+    "The weather in Paris was mild.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOTHING)
+def test_sentence_without_a_relation_gives_none(sentence):
+    assert triples(extract_text(sentence)) == set()
+
+
+def test_role_noun_and_pronoun_resolve_to_the_named_person():
+    text = (
+        "Kenyan Foreign Minister Musalia Mudavadi arrived in Addis Ababa on Sunday. "
+        "The minister met Ethiopian Prime Minister Abiy Ahmed. He later criticized Eritrea."
+    )
+    extraction = extract_text(text)
+    found = triples(extraction)
+    assert ("Musalia Mudavadi", "meetsWith", "Abiy Ahmed", A) in found
+    assert ("Abiy Ahmed", "criticizes", "Eritrea", A) in found  # "He": the nearest person
+    coreferent = [r for r in extraction.relations if r.relation == "meetsWith"]
+    assert coreferent and all(r.via_coreference for r in coreferent)
+
+
+def test_evidence_offsets_point_into_the_original_text():
+    text = "Headline about talks\n\nFrench President Emmanuel Macron visited Kenya on Monday."
+    extraction = extract_text(text, title="Headline about talks")
+    assert extraction.relations
+    for relation in extraction.relations:
+        evidence = relation.evidence
+        assert text[evidence.start : evidence.end] == evidence.sentence
+        source_start, source_end = evidence.source_span
+        assert text[source_start:source_end] in {"Emmanuel Macron", "France", "French"} | {"Macron"}
+        assert 0 < relation.confidence <= 1 and relation.rule
+
+
+def test_one_entity_per_referent_with_aliases():
+    text = (
+        "The Organization for Security and Co-operation in Europe (OSCE) sent observers. "
+        "George Kent praised the OSCE. Kent also met Lithuanian officials."
+    )
+    entities = {e.name: e for e in extract_text(text).entities}
+    assert "OSCE" in entities["Organization for Security and Co-operation in Europe"].aliases
+    assert "Kent" in entities["George Kent"].aliases
+    assert "Kent" not in entities and "OSCE" not in entities
