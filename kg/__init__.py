@@ -10,19 +10,21 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from kg.errors import InputError, KgError, ModelNotFound, QueryError, StoreError, UnknownFormat
+from kg.errors import ClusterError, InputError, KgError, ModelNotFound, QueryError, StoreError, UnknownFormat
 from kg.graph import KnowledgeGraph, QueryResult, build
 from kg.model import Document, Entity, EntityType, Evidence, Extraction, Mention, Modality, Relation
 
 
-def extract(inputs, *, model: str | None = None, on_error=None):
-    """Stream ``Extraction`` records for paths, ``"-"`` or ``Document`` objects."""
-    from kg.extract import extract as _extract
+def extract(inputs, *, model: str | None = None, on_error=None, workers: int = 1, dask=None):
+    """Stream ``Extraction`` records for paths, ``"-"`` or ``Document`` objects, in input order
+    (in ``workers`` processes, or on the Dask cluster at address ``dask``, when given)."""
+    from kg.parallel import extractions
 
-    return _extract(inputs, model=model, on_error=on_error)
+    return extractions(inputs, model=model, on_error=on_error, workers=workers, dask=dask)
 
 
 __all__ = [
+    "ClusterError",
     "Document",
     "Entity",
     "EntityType",

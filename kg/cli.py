@@ -91,9 +91,14 @@ def main() -> None:
     help="Export format(s) written with --out (repeat the option for several).",
 )
 @model_option
+@click.option(
+    "--workers", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Extract in this many processes (the store keeps one writer).",
+)
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Extract on the Dask cluster whose scheduler is at ADDRESS (needs kg[scale]).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @_fail_cleanly
-def build(inputs, store, fresh, out_dir, formats, model, quiet):
+def build(inputs, store, fresh, out_dir, formats, model, workers, dask_address, quiet):
     """Read articles and add them to the graph store.
 
     PATH is a .txt file (first line: headline), a .jsonl file of
@@ -104,6 +109,8 @@ def build(inputs, store, fresh, out_dir, formats, model, quiet):
     \b
     Example:
       kg build samples/articles samples/feed.jsonl --out exports/
+      kg build big-feed.jsonl --workers 2
+      kg build big-feed.jsonl --dask tcp://scheduler:8786
     """
     from kg.formats import export_format
     from kg.graph import KnowledgeGraph, build as build_graph
@@ -121,7 +128,9 @@ def build(inputs, store, fresh, out_dir, formats, model, quiet):
             results.append(result)
             advance(result)
 
-        build_graph(inputs, model=model, graph=graph, on_error=problems, progress=on_document)
+        build_graph(
+            inputs, model=model, graph=graph, on_error=problems, progress=on_document, workers=workers, dask=dask_address
+        )
     graph.flush()
     if out_dir is not None:
         for export in exports:

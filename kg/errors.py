@@ -29,3 +29,7 @@ class QueryError(KgError):
 
 class StoreError(KgError):
     """A graph store that is missing, locked or unreadable."""
+
+
+class ClusterError(KgError):
+    """A Dask cluster that cannot be reached or used."""

@@ -224,17 +224,26 @@ class KnowledgeGraph:
 
 
 def build(
-    inputs: Iterable, *, model: str | None = None, graph: KnowledgeGraph | None = None, on_error=None, progress=None
+    inputs: Iterable,
+    *,
+    model: str | None = None,
+    graph: KnowledgeGraph | None = None,
+    on_error=None,
+    progress=None,
+    workers: int = 1,
+    dask=None,
 ) -> KnowledgeGraph:
     """Build (or extend) a knowledge graph from texts, paths or ``Document`` objects.
 
     A string that names an existing file or folder (or ``"-"``) is read as a
-    path; any other string is taken as the text of an article.
+    path; any other string is taken as the text of an article. ``workers``
+    runs extraction in that many processes, ``dask`` (a scheduler address or
+    a ``distributed.Client``) on a Dask cluster; the graph is the same.
     """
-    from kg.extract import extract
+    from kg.parallel import extractions
 
     graph = graph if graph is not None else KnowledgeGraph()
-    for extraction in extract(_as_inputs(inputs), model=model, on_error=on_error):
+    for extraction in extractions(_as_inputs(inputs), model=model, on_error=on_error, workers=workers, dask=dask):
         result = graph.add(extraction)
         if progress is not None:
             progress(result)
