@@ -17,6 +17,7 @@ import click
 
 from kg import __version__
 from kg.errors import InputError, KgError
+from kg.formats import format_names  # light: the writers import their libraries when they run
 
 DEFAULT_STORE = ".kg-store"
 STORE_ENV = "KG_STORE"
@@ -125,7 +126,7 @@ def build(inputs, store, fresh, out_dir, formats, model, quiet):
     graph.flush()
     if out_dir is not None:
         for export in exports:
-            target = out_dir / f"graph.{export.extension}"
+            target = export.target(out_dir)
             export.write(graph, target)
             if not quiet:
                 click.echo(f"wrote {target}", err=True)
@@ -226,8 +227,11 @@ def _print_record(record) -> None:
 
 
 @main.command(name="export")
-@click.option("--format", "format_name", default="turtle", show_default=True, help="Export format (see --list).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+@click.option(
+    "--format", "format_name", default="turtle", show_default=True,
+    help=f"Export format: {', '.join(format_names())} (see --list).",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="File to write (default: standard output); a folder for neo4j.")
 @click.option("--list", "list_formats", is_flag=True, help="List the export formats and exit.")
 @store_option
 @_fail_cleanly
@@ -238,6 +242,7 @@ def export_command(format_name, out, list_formats, store):
     Example:
       kg export --format graphml --out graph.graphml
       kg export --format ntriples | wc -l
+      kg export --format neo4j --out neo4j/    # nodes.csv, relationships.csv
     """
     from kg.formats import export_format, formats
     from kg.graph import KnowledgeGraph
@@ -245,7 +250,8 @@ def export_command(format_name, out, list_formats, store):
     if list_formats:
         for item in formats():
             aliases = ", ".join(item.aliases)
-            click.echo(f"{item.name:<10} {item.media_type:<26} .{item.extension:<8} {item.description}" + (f" (also: {aliases})" if aliases else ""))
+            file = "folder/" if item.folder else f".{item.extension}"
+            click.echo(f"{item.name:<10} {item.media_type:<26} {file:<9} {item.description}" + (f" (also: {aliases})" if aliases else ""))
         return
     export = export_format(format_name)
     graph = KnowledgeGraph.open(store, read_only=True)

@@ -29,3 +29,11 @@ class QueryError(KgError):
 
 class StoreError(KgError):
     """A graph store that is missing, locked or unreadable."""
+
+
+class ExportError(KgError):
+    """An export that cannot be written where it was asked to go."""
+
+
+class ValidationInputError(KgError):
+    """A file or store given to ``kg validate`` that cannot be read as RDF."""
