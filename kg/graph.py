@@ -182,6 +182,12 @@ class KnowledgeGraph:
         """Entities as nodes, one edge per relation and piece of evidence."""
         return _networkx(self)
 
+    def validate(self):
+        """Check the merged graph against kg's SHACL shapes: a ``kg.validate.ValidationReport``."""
+        from kg.validate import validate_graph
+
+        return validate_graph(self.to_rdf())
+
     def serialize(self, format: str = "turtle", destination: str | Path | IO[bytes] | None = None) -> bytes | None:
         """Serialise in any registered export format (see ``kg.formats``)."""
         from kg.formats import export_format
