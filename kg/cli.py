@@ -263,34 +263,35 @@ def export_command(format_name, out, list_formats, store):
 
 
 @main.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "format_name", default=None, help="RDF format of FILE (default: from its extension).")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="[FILE]...")
+@click.option("--format", "format_name", default=None, help="RDF format of the files (default: from each extension).")
 @store_option
 @_fail_cleanly
-def validate(file, format_name, store):
+def validate(files, format_name, store):
     """Check a graph against kg's SHACL shapes (ontology/shapes.ttl).
 
-    Validates FILE, any RDF export of kg, or without FILE the store's merged
-    graph. Prints one line per violation (node, property, message) and a
-    summary; exits with status 0 when the graph conforms, 1 when it does not.
+    Validates each FILE, any RDF export of kg, or without FILE the store's
+    merged graph. Prints one line per violation (node, property, message) and
+    a summary; exits with status 0 when every graph conforms, 1 when one does not.
 
     \b
     Example:
-      kg validate exports/graph.ttl
+      kg validate exports/graph.ttl exports/graph.jsonld
       kg validate --store .kg-store
     """
     from kg.validate import validate_file
 
-    if file is not None:
-        report = validate_file(file, format_name)
+    if files:
+        reports = [(str(file), validate_file(file, format_name)) for file in files]
     else:
         from kg.graph import KnowledgeGraph
 
-        report = KnowledgeGraph.open(store, read_only=True).validate()
-    for violation in report.violations:
-        click.echo(violation.line())
-    click.echo(f"{file or store}: {report.summary()}")
-    sys.exit(0 if report.conforms else 1)
+        reports = [(str(store), KnowledgeGraph.open(store, read_only=True).validate())]
+    for name, report in reports:
+        for violation in report.violations:
+            click.echo(violation.line())
+        click.echo(f"{name}: {report.summary()}")
+    sys.exit(0 if all(report.conforms for _, report in reports) else 1)
 
 
 @main.command()
