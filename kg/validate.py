@@ -68,7 +68,7 @@ def validate_graph(data: rdflib.Graph) -> ValidationReport:
     shapes = rdflib.Graph().parse(shapes_path(), format="turtle")
     ontology = rdflib.Graph().parse(ontology_dir() / "kg.ttl", format="turtle")
     conforms, results, _ = validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=False, allow_warnings=False,
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=False,
     )
     violations = tuple(sorted(_violations(results, data, shapes), key=lambda v: (v.focus_label, v.path, v.message, v.value or "")))
     return ValidationReport(bool(conforms), violations, len(data))
