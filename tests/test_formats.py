@@ -8,6 +8,7 @@ import io
 import json
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
@@ -408,3 +409,41 @@ def test_cli_writes_a_neo4j_folder_and_refuses_stdout(tmp_path, news_graph):
         result = runner.invoke(main, ["export", "--store", str(store), "--format", name])
         assert result.exit_code == 0, result.output
         assert result.stdout_bytes == news_graph.serialize(name)
+
+
+# ------------------------------------------------------------------ the committed sample exports
+
+
+EXPORTS = Path(__file__).resolve().parent.parent / "exports"
+
+
+def test_committed_sample_exports_are_one_graph_in_every_format():
+    """`make exports` writes every format from one build: they must agree (a stale file fails here)."""
+    turtle = rdflib.Graph().parse(EXPORTS / "graph.ttl", format="turtle")
+    for export in formats():
+        if not export.is_rdf or export.name == "turtle":
+            continue
+        path = export.target(EXPORTS)
+        if export.dataset:
+            parsed = rdflib.Graph()
+            for graph in _parsed_named_graphs(path.read_bytes(), export.rdflib_format).values():
+                parsed += graph
+        else:
+            parsed = rdflib.Graph().parse(path, format=export.rdflib_format)
+        assert isomorphic(parsed, turtle), path
+    entities = {s for s, o in turtle.subject_objects(rdflib.RDF.type) if str(o).removeprefix(NAMESPACE) in {"Person", "State", "Organization", "Location"}}
+    statements = set(turtle.subjects(rdflib.RDF.type, rdflib.RDF.Statement))
+    networks = {
+        "graphml": nx.read_graphml(EXPORTS / "graph.graphml", force_multigraph=True),
+        "gexf": nx.read_gexf(EXPORTS / "graph.gexf"),
+    }
+    for name, network in networks.items():
+        assert set(network.nodes) == {str(e) for e in entities}, name
+        assert {key for _, _, key in network.edges(keys=True)} == {str(s) for s in statements}, name
+    cytoscape = json.loads((EXPORTS / "graph.cyjs").read_text(encoding="utf-8"))["elements"]
+    assert {n["data"]["id"] for n in cytoscape["nodes"]} == {str(e) for e in entities}
+    assert {e["data"]["id"] for e in cytoscape["edges"]} == {str(s) for s in statements}
+    with open(EXPORTS / "neo4j" / "nodes.csv", encoding="utf-8", newline="") as handle:
+        assert {row["iri:ID"] for row in csv.DictReader(handle)} == {str(e) for e in entities}
+    with open(EXPORTS / "neo4j" / "relationships.csv", encoding="utf-8", newline="") as handle:
+        assert {row["statement"] for row in csv.DictReader(handle)} == {str(s) for s in statements}
