@@ -145,6 +145,9 @@ class _EntityBuilder:
         state = self.gazetteer.state(text)
         if state is not None and label in PLACE_LABELS | {"NORP", "ORG"}:
             return self._state(span, text, state)
+        organ = self._government_organ(text) if label == "ORG" else None
+        if organ is not None:
+            return self._state(span, text, organ)  # "the Russian Foreign Ministry" speaks for Russia
         seat = self.gazetteer.seat(text)
         if seat is not None and (not self.gazetteer.is_capital_city(text) or _acts(span)):
             return self._state(span, text, seat)
@@ -159,6 +162,16 @@ class _EntityBuilder:
             return self._mention(span, text, EntityType.LOCATION, "location:" + normalize(text))
         if label == "ORG":
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
+        return None
+
+    def _government_organ(self, text: str):
+        """The state whose ministry or government this is: "Russian Foreign Ministry"."""
+        words = text.replace("'s", "").split()
+        for cut in (1, 2, 3):
+            state = self.gazetteer.state(" ".join(words[:cut]))
+            rest = {w.lower() for w in words[cut:]}
+            if state is not None and rest and rest <= self.lexicon.cue("government_organ_words"):
+                return state
         return None
 
     def _looks_like_person(self, span, text: str) -> bool:

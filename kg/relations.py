@@ -126,6 +126,12 @@ class _Rules:
                 return [Argument(self.analysis.at(child.i))]
         if head.dep_ == "appos" and self.analysis.at(head.head.i) is not None:
             return [Argument(self.analysis.at(head.head.i))]
+        if head.pos_ == "NOUN":
+            # "the opposition Tisza party", "the Baz Soley gang": the named organization
+            for child in head.children:
+                named = self.analysis.at(child.i)
+                if child.dep_ == "compound" and named is not None and named.type is EntityType.ORGANIZATION:
+                    return [Argument(named)]
         lemma = head.lemma_.lower()
         if lemma in self.institutions or head.lower_ in self.institutions:
             owner = self.owner(head)
@@ -268,7 +274,22 @@ class _Rules:
                 left = min(left, child, key=lambda t: t.i)
                 break
         phrase = " ".join(self.doc.text[left.idx : token.idx + len(token)].lower().split())
-        return next((t for t in titles if phrase.endswith(t.phrase) or t.phrase == token.lower_), titles[-1])
+        title = next((t for t in titles if phrase.endswith(t.phrase) or t.phrase == token.lower_), titles[-1])
+        if title.relation == "leaderOf" and self._subordinate(token, title):
+            # "Deputy Prime Minister", "foreign policy chief": a post under the leader
+            return Title(title.phrase, "worksFor", "official")
+        return title
+
+    def _subordinate(self, token, title: Title) -> bool:
+        modifiers = [c for c in token.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+        words = {w for c in modifiers for w in c.subtree if w.i < token.i}
+        lowered = {w.lower_.strip("-") for w in words}
+        if lowered & self.lexicon.cue("subordinate_modifiers"):
+            return True
+        title_words = set(title.phrase.replace("-", " ").split())
+        return title.phrase in {"chief", "head", "leader"} and any(
+            w.pos_ == "NOUN" and w.is_lower and w.lower_ not in title_words and self.analysis.at(w.i) is None for w in words
+        )
 
     def title_relations(self) -> Iterator[Candidate]:
         seen = set()
@@ -353,6 +374,12 @@ class _Rules:
                         yield from ((p, "title-relative-clause") for p in grand.children if p.dep_ == "pobj")
         if head.dep_ == "appos" and head.head.pos_ in {"NOUN", "PROPN"}:
             yield head.head, "title-apposition"
+        if head.dep_ in {"nsubjpass", "dobj"} and head.head.lemma_.lower() in self.lexicon.cue("appointment_verbs"):
+            for sibling in head.head.children:  # "X was appointed as director of Y", "elected X president"
+                if sibling.dep_ in {"oprd", "attr", "xcomp"}:
+                    yield sibling, "title-copula"
+                if sibling.dep_ == "prep" and sibling.lower_ == "as":
+                    yield from ((p, "title-copula") for p in sibling.children if p.dep_ == "pobj")
         if head.dep_ in {"nsubj", "nsubjpass"} and head.head.lemma_ in {"be", "become", "remain"}:
             for sibling in head.head.children:
                 if sibling.dep_ in {"attr", "acomp", "oprd"}:
