@@ -269,6 +269,19 @@ class _EntityBuilder:
             if m.type in (EntityType.LOCATION, EntityType.ORGANIZATION) and m.text in surnames:
                 m.type, m.key = EntityType.PERSON, surnames[m.text]
 
+    def qualified_place_aliases(self, mentions: list[MentionSpan]) -> None:
+        """"North Bend, Ohio" is also a name of North Bend: many writers and gold sets
+        name a town together with its state or country."""
+        places = {m.start: m for m in mentions if m.type in (EntityType.LOCATION, EntityType.STATE)}
+        for mention in places.values():
+            if mention.type is not EntityType.LOCATION or mention.end + 1 >= len(self.doc):
+                continue
+            container = places.get(mention.end + 1)
+            if self.doc[mention.end].text == "," and container is not None:
+                following = self.doc[container.end] if container.end < len(self.doc) else None
+                if following is None or following.lower_ not in {"and", "or"}:
+                    self.extra_aliases[mention.key].append(f"{mention.text}, {container.text}")
+
     def merge_acronyms(self, mentions: list[MentionSpan]) -> None:
         """"Long Name (ACR)" and initials make an acronym an alias of its organization."""
         by_text = {m.text: m for m in mentions if m.type is EntityType.ORGANIZATION}
@@ -390,6 +403,7 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     builder.retype_surnames(mentions)
     builder.merge_people(mentions)
     builder.merge_acronyms(mentions)
+    builder.qualified_place_aliases(mentions)
     builder.first_names = {m.key: m.text.split()[0] for m in mentions if m.type is EntityType.PERSON and len(m.text.split()) > 1}
     analysis = EntityAnalysis(entities={}, mentions=mentions, headline_end=headline_end)
     for mention in mentions:

@@ -175,10 +175,10 @@ class _Rules:
         for child in verb.children:
             if child.dep_ in ACTIVE_SUBJECT_DEPS:
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    return self.entities(verb.head), False
+                    return self._entity(verb.head, deep=False), False  # the antecedent, not its conjuncts
                 return self.entities(child), False
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
-            return self.entities(verb.head), False
+            return self._entity(verb.head, deep=False), False
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in {"of", "for"}:
             # "accused Israel of assassinating X": the accused is the doer.
             objects = [c for c in verb.head.head.children if c.dep_ in OBJECT_DEPS]
