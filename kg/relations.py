@@ -55,7 +55,7 @@ RULE_CONFIDENCE = {
     "place-apposition": 0.75,
     "title-compound": 0.75,
     "preposition": 0.55,
-    "dateline": 0.7,
+    "dateline": 0.5,  # "DAYTON, Ohio (AP)": where the story was filed, weak evidence of a base
 }
 
 # Leader titles that, without an owner, refer to the state or organization under discussion.
@@ -437,7 +437,9 @@ class _Rules:
             if title.kind == "professional":
                 if owner.type is EntityType.ORGANIZATION:
                     yield Candidate(holder, "worksFor", owner, rule, confidence, trigger)
-                elif direct_demonym:
+                elif owner.type is EntityType.LOCATION:  # "Atlanta businessman Neil Estes"
+                    yield Candidate(holder, "livesIn", owner, rule, confidence * 0.8, trigger)
+                elif direct_demonym or owner.type is EntityType.STATE:  # "a Netherlands businessman"
                     yield Candidate(holder, "citizenOf", owner, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], trigger)
                 continue
             yield Candidate(holder, title.relation, owner, rule, confidence, trigger)
@@ -452,6 +454,9 @@ class _Rules:
         if mention.via_coreference:
             return
         holders = [head] + [c for c in head.children if c.dep_ in {"appos", "npadvmod"} and c.like_num]
+        if mention.type is EntityType.PERSON:
+            # "Derwinski, a Republican from Chicago": the description's origin is the person's
+            holders += [c for c in head.children if c.dep_ == "appos" and c.pos_ in {"NOUN", "PROPN"} and self.analysis.at(c.i) is None]
         for holder in holders:
             for prep in holder.children:
                 if prep.dep_ != "prep":
