@@ -75,6 +75,15 @@ def test_every_format_is_listed_with_its_description():
         assert item.name in help_text
 
 
+@pytest.mark.parametrize("name", [f.name for f in formats()])
+def test_every_format_writes_an_empty_graph(name, tmp_path):
+    export = export_format(name)
+    target = export.target(tmp_path)
+    KnowledgeGraph().serialize(name, target)
+    assert target.exists()
+    assert export.target(tmp_path) == (tmp_path / name if export.folder else tmp_path / f"graph.{export.extension}")
+
+
 def test_unknown_format_names_the_choices():
     with pytest.raises(Exception, match="choose one of: turtle, ntriples"):
         export_format("dot")
