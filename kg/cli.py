@@ -257,30 +257,54 @@ def export_command(format_name, out, list_formats, store):
 
 
 @main.command()
-@click.argument("sparql", required=False)
+@click.argument("arguments", nargs=-1, metavar="[SPARQL | ARG...]")
 @click.option("--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
+@click.option("--name", "query_name", help="Run a named query shipped with kg (see --list); ARG... are its parameters.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--show", is_flag=True, help="With --name: print the query's SPARQL instead of running it.")
 @click.option(
     "--format", "output", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
     help="How to print SELECT results (CONSTRUCT always prints Turtle).",
 )
 @store_option
 @_fail_cleanly
-def query(sparql, query_file, output, store):
-    """Run a SPARQL query over the stored graph.
+def query(arguments, query_file, query_name, list_queries, show, output, store):
+    """Run a SPARQL query, or a named query, over the stored graph.
 
     The prefixes kg, rdf, rdfs, owl, skos, xsd, dcterms and wd are declared.
+    Named queries take their parameters as arguments, bound as literals.
 
     \b
     Example:
       kg query 'SELECT ?who ?whom WHERE { ?w kg:warns ?t . ?w rdfs:label ?who . ?t rdfs:label ?whom }'
       kg query --format csv --file relations.rq
+      kg query --list
+      kg query --name relations-of "Vladimir Putin"
     """
     from kg.graph import KnowledgeGraph
+    from kg.named_queries import named_queries, named_query
 
-    text = query_file.read() if query_file else sparql
+    if list_queries:
+        for item in named_queries().values():
+            click.echo(f"{item.usage:<28} {item.description}")
+        return
+    bindings = None
+    if query_name:
+        if query_file:
+            raise click.UsageError("give either --name or --file, not both")
+        named = named_query(query_name)
+        bindings = named.bindings(arguments)
+        if show:
+            click.echo(named.text, nl=False)
+            return
+        text = named.text
+    elif len(arguments) > 1:
+        raise click.UsageError("give the SPARQL query as one argument (quote it), or use --name NAME ARG...")
+    else:
+        text = query_file.read() if query_file else (arguments[0] if arguments else None)
     if not text:
-        raise click.UsageError("give a SPARQL query as an argument or with --file")
-    result = KnowledgeGraph.open(store, read_only=True).query(text)
+        raise click.UsageError("give a SPARQL query as an argument or with --file, or a named query with --name")
+    result = KnowledgeGraph.open(store, read_only=True).query(text, bindings)
     if result.kind == "graph":
         sys.stdout.buffer.write(result.payload)
     elif result.kind == "ask":
