@@ -334,6 +334,55 @@ def _print_table(result) -> None:
 
 @main.command()
 @store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default: no authentication).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True, help="Seconds a query may run before it is cut off (503).")
+@click.option("--max-results", type=click.IntRange(min=1), default=10_000, show_default=True, help="Rows or triples a response holds at most; more are cut off (header X-SPARQL-MaxRows).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes (queries answered at once).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
+@_fail_cleanly
+def serve(store, host, port, timeout, max_results, workers, quiet):
+    """Serve the stored graph as a read-only SPARQL 1.1 endpoint.
+
+    GET /sparql?query=..., or POST the query (application/sparql-query, or a
+    form with query=...). Results come as SPARQL JSON, XML, CSV or TSV by the
+    Accept header (JSON by default); CONSTRUCT and DESCRIBE as Turtle,
+    N-Triples, RDF/XML or JSON-LD. SPARQL Update and Graph Store writes are
+    refused. The kg prefixes are declared. Restart it after a kg build.
+
+    \b
+    Example:
+      kg serve --store .kg-store --port 8000
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s kg:leaderOf ?o }' http://127.0.0.1:8000/sparql
+    """
+    import signal
+
+    from kg.serve import SparqlServer, is_loopback
+
+    def log(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    if not is_loopback(host):
+        click.echo(f"kg: warning: kg serve has no authentication; anyone who can reach {host}:{port} can read the graph", err=True)
+    server = SparqlServer(store, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers, log=log)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(f"kg serve: SPARQL endpoint at {server.url} (read-only, store {store}); Ctrl-C stops it", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    click.echo("kg serve: stopped", err=True)
+
+
+@main.command()
+@store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @_fail_cleanly
 def stats(store, as_json):

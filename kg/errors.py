@@ -29,3 +29,11 @@ class QueryError(KgError):
 
 class StoreError(KgError):
     """A graph store that is missing, locked or unreadable."""
+
+
+class ServeError(KgError):
+    """The SPARQL endpoint cannot start: port in use, bad host or settings."""
+
+
+class PushError(KgError):
+    """An external SPARQL store cannot be reached or refused the graph."""
