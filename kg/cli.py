@@ -382,6 +382,41 @@ def serve(store, host, port, timeout, max_results, workers, quiet):
 
 
 @main.command()
+@click.option("--endpoint", required=True, help="Graph Store HTTP Protocol URL of the target store, e.g. http://localhost:3030/ds/data.")
+@click.option("--graph", "graph_iri", help="Write the merged graph to this named graph (default: the default graph).")
+@click.option("--documents", is_flag=True, help="Also write each document's named graph, as in the local store.")
+@click.option("--append", is_flag=True, help="POST (add to the target graphs) instead of PUT (replace them).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True, help="Seconds to wait for each answer.")
+@store_option
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when all went well.")
+@_fail_cleanly
+def push(endpoint, graph_iri, documents, append, timeout, store, quiet):
+    """Load the stored graph into an external SPARQL store (Graph Store Protocol).
+
+    Sends N-Triples to ENDPOINT?default or ENDPOINT?graph=IRI; PUT replaces
+    the graph, so pushing again leaves the same graph. Credentials may be
+    given in the URL (http://user:secret@host/...).
+
+    \b
+    Example:
+      kg push --endpoint http://localhost:3030/ds/data              # Apache Jena Fuseki
+      kg push --endpoint http://localhost:7878/store --documents    # oxigraph serve
+    """
+    from kg.graph import KnowledgeGraph
+    from kg.push import push as push_graph
+
+    with KnowledgeGraph.open(store, read_only=True) as graph:
+        results = push_graph(graph, endpoint, graph_iri=graph_iri, documents=documents, replace=not append, timeout=timeout)
+    if quiet:
+        return
+    merged, *per_document = results
+    click.echo(f"{merged.method} {merged.triples} triples to {merged.url}: {merged.status} {merged.reason}")
+    if per_document:
+        triples = sum(r.triples for r in per_document)
+        click.echo(f"{merged.method} {len(per_document)} document graphs ({triples} triples) to {merged.url.rpartition('?')[0]}?graph=...")
+
+
+@main.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @_fail_cleanly
