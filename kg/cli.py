@@ -348,7 +348,8 @@ def serve(store, host, port, timeout, max_results, workers, quiet):
     form with query=...). Results come as SPARQL JSON, XML, CSV or TSV by the
     Accept header (JSON by default); CONSTRUCT and DESCRIBE as Turtle,
     N-Triples, RDF/XML or JSON-LD. SPARQL Update and Graph Store writes are
-    refused. The kg prefixes are declared. Restart it after a kg build.
+    refused. The kg prefixes are declared. Documents that kg build
+    adds while it runs are served from the next query on.
 
     \b
     Example:

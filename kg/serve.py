@@ -21,8 +21,10 @@ How it works, and why:
 * Request bodies over ``max_request_bytes`` get 413; request lines over 64 KiB
   get 414 from ``http.server`` itself.
 
-The workers see the store as it was when they opened it; restart ``kg serve``
-after a ``kg build`` to serve the new documents.
+Each worker reopens the store when its files have changed since the last
+query, so documents that a ``kg build`` adds meanwhile are served without a
+restart (a query that runs while a build writes sees the store as it was at
+that query's start).
 """
 
 from __future__ import annotations
@@ -279,14 +281,36 @@ def _truncation_headers(count: int, max_results: int) -> tuple[tuple[str, str], 
     return (("X-SPARQL-MaxRows", str(max_results)),) if count > max_results else ()
 
 
-def _worker_main(store_path: str, connection, max_results: int) -> None:
-    """A query worker: open the store read-only, then answer requests until the pipe closes."""
-    import pyoxigraph as ox
+def _store_stamp(path: str) -> tuple:
+    """Names, sizes and times of the store's files: they change when a writer (kg build) commits."""
+    import os
 
     try:
-        store = ox.Store.read_only(store_path)
-        # A store written before kg kept the merged default graph holds named graphs only.
-        union = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(path) if e.is_file()))
+    except OSError:
+        return ()
+
+
+def _open_read_only(store_path: str):
+    """(store, whether to query the union of named graphs) for the store as it is now."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(store_path)
+    # A store written before kg kept the merged default graph holds named graphs only.
+    union = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+    return store, union
+
+
+def _worker_main(store_path: str, connection, max_results: int) -> None:
+    """A query worker: open the store read-only, then answer requests until the pipe closes.
+
+    A read-only store is a snapshot, so before each query the worker looks at the
+    store's files and reopens it when a writer has changed them (a build that ran
+    meanwhile): the endpoint serves new documents without a restart.
+    """
+    try:
+        stamp = _store_stamp(store_path)
+        store, union = _open_read_only(store_path)
     except OSError as error:
         connection.send(("failed", str(error).splitlines()[0]))
         return
@@ -296,6 +320,13 @@ def _worker_main(store_path: str, connection, max_results: int) -> None:
             request = connection.recv()
         except (EOFError, OSError):
             return
+        now = _store_stamp(store_path)
+        if now != stamp:
+            try:
+                store, union = _open_read_only(store_path)
+                stamp = now
+            except OSError:
+                pass  # mid-write: answer from the snapshot we have, try again next query
         connection.send(answer(store, request, max_results=max_results, union=union))
 
 

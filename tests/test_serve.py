@@ -53,11 +53,15 @@ def server(news_store):
     assert processes and all(process.poll() is not None for process in processes)  # no worker left behind
 
 
+# A direct opener: loopback traffic never goes through a proxy the environment may name.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def request(url: str, *, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
     """(status, headers, body) for any status: urllib raises HTTPError for 4xx/5xx, which is a response too."""
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
-        with urllib.request.urlopen(req, timeout=60) as response:
+        with _OPENER.open(req, timeout=60) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
@@ -248,6 +252,22 @@ def test_the_root_describes_the_endpoint(server):
     status, _, body = request(f"http://{server.host}:{server.port}/")
     assert status == 200
     assert server.url in body.decode()
+
+
+def test_documents_built_while_serving_are_served(news_store, tmp_path):
+    import shutil
+
+    import kg
+    from kg.model import Document
+
+    store = tmp_path / "store"
+    shutil.copytree(news_store, store)
+    documents = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a kg:Document }"
+    with SparqlServer(store, port=0, workers=1).start() as server:
+        assert b'"value":"2"' in get(server, documents)[2]
+        with KnowledgeGraph.open(store) as graph:  # kg build, while the endpoint runs
+            kg.build([Document(id="nato-summit", text="NATO warns Russia\n\nNATO warned Russia on Friday.")], graph=graph)
+        assert b'"value":"3"' in get(server, documents)[2]
 
 
 # ------------------------------------------------------------------ the timeout
