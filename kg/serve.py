@@ -543,6 +543,8 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(self._query(parse_qs(url.query, keep_blank_values=True)))
 
+    do_HEAD = do_GET
+
     def do_POST(self) -> None:
         url = urlsplit(self.path)
         params = parse_qs(url.query, keep_blank_values=True)
@@ -613,6 +615,16 @@ class _Handler(BaseHTTPRequestHandler):
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True  # a restarted server can take its port back from TIME_WAIT sockets
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up before its answer is a log line, not a traceback."""
+        import sys
+
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            self.endpoint.log(f"{client_address[0]} went away before the answer ({type(error).__name__})")
+        else:
+            super().handle_error(request, client_address)
 
 
 class _HTTPServerV6(_HTTPServer):

@@ -248,6 +248,22 @@ def test_options_answers_cors_preflight(server):
     assert "POST" in headers["Access-Control-Allow-Methods"]
 
 
+def test_head_answers_headers_only(server):
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    connection.request("HEAD", "/sparql?" + urllib.parse.urlencode({"query": LEADERS}))
+    response = connection.getresponse()
+    assert response.status == 200
+    assert int(response.headers["Content-Length"]) > 0
+    assert response.read() == b""
+    connection.close()
+
+
+def test_a_client_that_hangs_up_does_not_stop_the_server(server):
+    with socket.create_connection((server.host, server.port), timeout=30) as raw:
+        raw.sendall(f"GET /sparql?{urllib.parse.urlencode({'query': LEADERS})} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    assert get(server, "ASK { ?p kg:leaderOf ?s }")[0] == 200
+
+
 def test_the_root_describes_the_endpoint(server):
     status, _, body = request(f"http://{server.host}:{server.port}/")
     assert status == 200
@@ -312,12 +328,28 @@ def test_a_runaway_query_is_cut_off_while_other_queries_are_answered(news_store)
     assert all(worker.process.poll() is not None for worker in workers)
 
 
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (from /proc: no procps needed)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    return Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is gone too
+    except OSError:
+        return False
 
 
 # ------------------------------------------------------------------ pieces
@@ -388,12 +420,12 @@ def test_serve_command_starts_answers_and_stops_on_sigterm(news_store):
         url = banner.split(" at ")[1].split()[0]
         status, _, body = request(url + "?" + urllib.parse.urlencode({"query": "ASK { ?p kg:leaderOf ?s }"}))
         assert status == 200 and b"true" in body
-        workers = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+        workers = _children(process.pid)
         assert len(workers) == 2
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
         assert "stopped" in process.stderr.read()
-        assert not any(_alive(int(pid)) for pid in workers)
+        assert not any(_alive(pid) for pid in workers)
     finally:
         if process.poll() is None:
             process.kill()
