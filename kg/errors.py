@@ -37,3 +37,11 @@ class ExportError(KgError):
 
 class ValidationInputError(KgError):
     """A file or store given to ``kg validate`` that cannot be read as RDF."""
+
+
+class ServeError(KgError):
+    """The SPARQL endpoint cannot start: port in use, bad host or settings."""
+
+
+class PushError(KgError):
+    """An external SPARQL store cannot be reached or refused the graph."""
