@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 import re
@@ -402,9 +401,7 @@ def test_cli_writes_a_neo4j_folder_and_refuses_stdout(tmp_path, news_graph):
     store = tmp_path / "store"
     graph = KnowledgeGraph.open(store)
     graph.store.extend(news_graph.store)  # the news graph, quads and merged graph, on disk
-    graph.flush()
-    del graph
-    gc.collect()  # close the store before the CLI opens it
+    graph.close()  # release the store's lock before the CLI opens it
     runner = CliRunner()
     result = runner.invoke(main, ["export", "--store", str(store), "--format", "neo4j", "--out", str(tmp_path / "neo4j")])
     assert result.exit_code == 0, result.output
