@@ -57,11 +57,12 @@ def copies_for(triples: int, merged_triples: int) -> int:
     return max(1, math.ceil(triples / merged_triples))
 
 
-def synthesize_store(path: Path, triples: int, seed_graph) -> tuple[object, int]:
-    """An on-disk kg store at ``path`` with at least ``triples`` merged triples.
+def synthesize_graphs(path: Path, triples: int, seed_graph) -> tuple[object, object, int]:
+    """The same big graph twice: an on-disk kg store at ``path`` and an in-memory one.
 
     ``seed_graph`` is a ``KnowledgeGraph`` built from real extractions; it is
-    copied as often as needed. Returns the graph and the number of copies.
+    copied (renamed) as often as needed for at least ``triples`` merged
+    triples. Returns the on-disk graph, the in-memory graph and the number of copies.
     """
     import pyoxigraph as ox
 
@@ -70,14 +71,20 @@ def synthesize_store(path: Path, triples: int, seed_graph) -> tuple[object, int]
     seed_nquads = seed_graph.store.dump(format=ox.RdfFormat.N_QUADS)
     merged = sum(1 for _ in seed_graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     copies = copies_for(triples, merged)
-    store = ox.Store(str(path))
+    on_disk, in_memory = ox.Store(str(path)), ox.Store()
     batch: list[bytes] = []
+
+    def load() -> None:
+        data = b"".join(batch)
+        on_disk.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        in_memory.load(data, format=ox.RdfFormat.N_QUADS)
+        batch.clear()
+
     for chunk in replicated_nquads(seed_nquads, copies, base=seed_graph.base):
         batch.append(chunk)
         if len(batch) >= 50:
-            store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-            batch.clear()
+            load()
     if batch:
-        store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-    store.optimize()
-    return KnowledgeGraph(store, base=seed_graph.base), copies
+        load()
+    on_disk.optimize()
+    return KnowledgeGraph(on_disk, base=seed_graph.base), KnowledgeGraph(in_memory, base=seed_graph.base), copies

@@ -225,58 +225,77 @@ def load_rdflib(graph) -> object:
 
 
 def bench_big_graph(sizes: Sizes, work: Path) -> dict:
-    """Turtle export and SPARQL on a synthetic graph of ``sizes.triples`` merged triples."""
+    """Turtle export and SPARQL on a synthetic graph of ``sizes.triples`` merged triples.
+
+    The graph is held twice by kg, in memory (what ``kg.build`` returns, and
+    where rdflib keeps its graphs) and in an on-disk store (what ``kg query``
+    and ``kg serve`` read). The comparisons with rdflib are in memory against
+    in memory, the one-hop latency is on disk; the other medium is reported beside.
+    """
     import pyoxigraph as ox
 
-    from corpus import synthesize_store
-    from kg.ontology import NAMESPACE, relation_types
+    from corpus import synthesize_graphs
+    from kg.ontology import relation_types
+    from kg.rdf import PREFIXES
 
     seed = seed_graph()
-    log(f"  synthesizing a store of >= {sizes.triples:,} triples")
-    graph, copies = synthesize_store(work / "big-store", sizes.triples, seed)
-    triples = sum(1 for _ in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    log(f"  synthesizing stores of >= {sizes.triples:,} triples")
+    on_disk, in_memory, copies = synthesize_graphs(work / "big-store", sizes.triples, seed)
+    triples = sum(1 for _ in on_disk.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     log(f"  {triples:,} merged triples ({copies} renamed copies of {len(seed.triples()):,}); loading rdflib")
-    rdf = load_rdflib(graph)
+    rdf = load_rdflib(in_memory)
     assert len(rdf) == triples
 
     # Turtle: kg's export path against rdflib's serializer, same graph
-    kg_turtle_s, kg_turtle = timed(lambda: graph.serialize("turtle"))
-    log(f"  kg turtle {kg_turtle_s:.2f} s; rdflib turtle ...")
-    rdflib_turtle_s, rdflib_turtle = timed(lambda: rdf.serialize(format="turtle", encoding="utf-8"))
-    del kg_turtle, rdflib_turtle
+    kg_turtle_s = timed(lambda: in_memory.serialize("turtle"))[0]
+    kg_turtle_disk_s = timed(lambda: on_disk.serialize("turtle"))[0]
+    log(f"  kg turtle {kg_turtle_s:.2f} s in memory, {kg_turtle_disk_s:.2f} s on disk; rdflib turtle ...")
+    rdflib_turtle_s = timed(lambda: rdf.serialize(format="turtle", encoding="utf-8"))[0]
 
     # One hop: the best-connected actor of a middle copy, as a user would ask for it
-    actor = _busiest_actor(graph, copy=copies // 2)
+    actor = _busiest_actor(on_disk, copy=copies // 2)
     query = ONE_HOP_QUERY % {"actor": actor}
-    rows = len(graph.query(query))
-    latencies = []
-    for _ in range(sizes.query_runs):
-        latencies.append(timed(lambda: graph.query(query))[0] * 1000)
+    rows = len(on_disk.query(query))
+    assert len(in_memory.query(query)) == rows
+
+    def latencies(graph) -> list[float]:
+        return [timed(lambda: graph.query(query))[0] * 1000 for _ in range(sizes.query_runs)]
+
+    disk_latencies, memory_latencies = latencies(on_disk), latencies(in_memory)
 
     # Whole-graph aggregate, same query text in both engines
     values = " ".join(
         f"(kg:{name} {('kg:' + kind.quad_class) if kind.quad_class else 'UNDEF'})" for name, kind in relation_types().items()
     )
     aggregate = AGGREGATE_QUERY % {"values": values}
-    kg_rows = graph.query(aggregate).rows
-    kg_agg_s = min(timed(lambda: graph.query(aggregate))[0] for _ in range(sizes.agg_runs))
-    from kg.rdf import PREFIXES
-
+    kg_rows = in_memory.query(aggregate).rows
+    kg_agg_s = min(timed(lambda: in_memory.query(aggregate))[0] for _ in range(sizes.agg_runs))
+    kg_agg_disk_s = min(timed(lambda: on_disk.query(aggregate))[0] for _ in range(sizes.agg_runs))
     rdflib_agg_s, rdflib_rows = timed(lambda: list(rdf.query(aggregate, initNs=PREFIXES)))
     assert sorted((str(r[0]), int(r[2])) for r in rdflib_rows) == sorted((r[0], int(r[2])) for r in kg_rows), "engines disagree"
     return {
         "turtle_vs_rdflib": rdflib_turtle_s / kg_turtle_s,
-        "sparql_1hop_p50_ms": statistics.median(latencies),
+        "sparql_1hop_p50_ms": statistics.median(disk_latencies),
         "sparql_agg_vs_rdflib": rdflib_agg_s / kg_agg_s,
         "triples": triples,
         "kg_turtle_s": kg_turtle_s,
+        "kg_turtle_disk_s": kg_turtle_disk_s,
         "rdflib_turtle_s": rdflib_turtle_s,
-        "sparql_1hop_p90_ms": statistics.quantiles(latencies, n=10)[-1] if len(latencies) > 1 else latencies[0],
+        "turtle_vs_rdflib_disk": rdflib_turtle_s / kg_turtle_disk_s,
+        "sparql_1hop_p90_ms": _percentile(disk_latencies, 90),
+        "sparql_1hop_memory_p50_ms": statistics.median(memory_latencies),
         "sparql_1hop_rows": rows,
-        "sparql_1hop_actor": actor.removeprefix(NAMESPACE),
+        "sparql_1hop_actor": actor,
         "kg_agg_ms": kg_agg_s * 1000,
+        "kg_agg_disk_ms": kg_agg_disk_s * 1000,
         "rdflib_agg_ms": rdflib_agg_s * 1000,
+        "sparql_agg_vs_rdflib_disk": rdflib_agg_s / kg_agg_disk_s,
     }
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
 
 
 def _busiest_actor(graph, *, copy: int) -> str:
@@ -307,9 +326,9 @@ def table(results: dict, sizes: Sizes) -> str:
     size_notes = {
         "build_vs_spacy": f"{results.get('build_documents')} docs; kg {results.get('build_docs_per_s', 0):.2f} vs spaCy {results.get('spacy_docs_per_s', 0):.2f} docs/s",
         "workers2_speedup": f"{results.get('workers_documents')} docs; {results.get('workers1_docs_per_s', 0):.2f} -> {results.get('workers2_docs_per_s', 0):.2f} docs/s",
-        "turtle_vs_rdflib": f"{results.get('triples', 0):,} triples; kg {results.get('kg_turtle_s', 0):.2f} s vs rdflib {results.get('rdflib_turtle_s', 0):.2f} s",
-        "sparql_1hop_p50_ms": f"{results.get('triples', 0):,} triples; {results.get('sparql_1hop_rows')} rows; p90 {results.get('sparql_1hop_p90_ms', 0):.2f} ms",
-        "sparql_agg_vs_rdflib": f"{results.get('triples', 0):,} triples; kg {results.get('kg_agg_ms', 0):.0f} ms vs rdflib {results.get('rdflib_agg_ms', 0):.0f} ms",
+        "turtle_vs_rdflib": f"{results.get('triples', 0):,} triples in memory; kg {results.get('kg_turtle_s', 0):.2f} s vs rdflib {results.get('rdflib_turtle_s', 0):.2f} s (kg on disk {results.get('kg_turtle_disk_s', 0):.2f} s: {results.get('turtle_vs_rdflib_disk', 0):.1f}x)",
+        "sparql_1hop_p50_ms": f"{results.get('triples', 0):,} triples on disk; {results.get('sparql_1hop_rows')} rows; p90 {results.get('sparql_1hop_p90_ms', 0):.2f} ms (in memory p50 {results.get('sparql_1hop_memory_p50_ms', 0):.2f} ms)",
+        "sparql_agg_vs_rdflib": f"{results.get('triples', 0):,} triples in memory; kg {results.get('kg_agg_ms', 0):.0f} ms vs rdflib {results.get('rdflib_agg_ms', 0):.0f} ms (kg on disk {results.get('kg_agg_disk_ms', 0):.0f} ms: {results.get('sparql_agg_vs_rdflib_disk', 0):.1f}x)",
         "rss_ratio": f"{results.get('rss_documents_1x')} vs {10 * (results.get('rss_documents_1x') or 0)} docs; {results.get('rss_1x_mib', 0):.0f} -> {results.get('rss_10x_mib', 0):.0f} MiB",
     }
     lines = [f"{'benchmark':<22}{'result':>10}  {'target':<8}{'met':<5}detail", "-" * 100]

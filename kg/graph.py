@@ -13,8 +13,9 @@ evidence) from it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -51,7 +52,13 @@ class QueryResult:
     variables: tuple[str, ...] = ()
     rows: tuple[tuple[str | None, ...], ...] = ()
     boolean: bool | None = None
-    payload: bytes = b""  # SPARQL JSON results or Turtle, as serialised by Oxigraph
+    # Makes ``payload``; only called when it is asked for (a SELECT then runs again).
+    render: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def payload(self) -> bytes:
+        """SPARQL JSON results or Turtle, as serialised by Oxigraph."""
+        return self.render() if self.render is not None else b""
 
     def __iter__(self):
         return iter(self.rows)
@@ -163,8 +170,23 @@ class KnowledgeGraph:
     # ------------------------------------------------------------ reading
     def triples(self) -> list[ox.Triple]:
         """The merged graph: every triple of every document, once, in a stable order."""
+        if self._has_merged_graph():
+            return [quad.triple for quad in ox.parse(self.merged_ntriples(), format=ox.RdfFormat.N_TRIPLES)]
         seen = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}
         return sorted(seen, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+    def merged_ntriples(self) -> bytes:
+        """The merged graph as sorted N-Triples: the lines of ``triples()``, in its order.
+
+        Oxigraph writes the lines and a byte sort orders them: a line sorts as its
+        subject, predicate and object do (each term ends in a character that sorts
+        before any that could continue it), and a million triples take seconds.
+        """
+        if not self._has_merged_graph():  # a store written before the merged graph was kept
+            return ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES)
+        lines = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines(keepends=True)
+        lines.sort()
+        return b"".join(lines)
 
     def quads(self) -> list[ox.Quad]:
         """Every document's quads, in its named graph (the merged default graph left out)."""
@@ -192,14 +214,17 @@ class KnowledgeGraph:
         except (OSError, RuntimeError) as error:
             raise QueryError(f"query failed: {str(error).splitlines()[0]}") from None
         if isinstance(result, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(result), payload=result.serialize(format=ox.QueryResultsFormat.JSON))
+            payload = result.serialize(format=ox.QueryResultsFormat.JSON)
+            return QueryResult("ask", boolean=bool(result), render=lambda: payload)
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
             rows = tuple(tuple(_term_value(solution[v]) for v in variables) for solution in result)
-            again = self.store.query(sparql, **options)
-            return QueryResult("select", variables, rows, payload=again.serialize(format=ox.QueryResultsFormat.JSON))
+            def render() -> bytes:  # solutions are read once: the JSON runs the query again, if it is asked for
+                return self.store.query(sparql, **options).serialize(format=ox.QueryResultsFormat.JSON)
+
+            return QueryResult("select", variables, rows, render=render)
         triples = list(result)
-        return QueryResult("graph", payload=ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+        return QueryResult("graph", render=lambda: ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
 
     def to_rdf(self) -> rdflib.Graph:
         """The merged graph as an rdflib ``Graph``."""
