@@ -58,7 +58,7 @@ def copies_for(triples: int, merged_triples: int) -> int:
 
 
 def synthesize_graphs(path: Path, triples: int, seed_graph) -> tuple[object, object, int]:
-    """The same big graph twice: an on-disk kg store at ``path`` and an in-memory one.
+    """The same big graph twice: an on-disk kg store at ``path`` (opened read-only) and an in-memory one.
 
     ``seed_graph`` is a ``KnowledgeGraph`` built from real extractions; it is
     copied (renamed) as often as needed for at least ``triples`` merged
@@ -87,4 +87,7 @@ def synthesize_graphs(path: Path, triples: int, seed_graph) -> tuple[object, obj
     if batch:
         load()
     on_disk.optimize()
-    return KnowledgeGraph(on_disk, base=seed_graph.base), KnowledgeGraph(in_memory, base=seed_graph.base), copies
+    KnowledgeGraph(on_disk).close()  # written; reopened read-only, as `kg query` and `kg serve` open it
+    del on_disk
+    reader = KnowledgeGraph.open(path, read_only=True, base=seed_graph.base)
+    return reader, KnowledgeGraph(in_memory, base=seed_graph.base), copies

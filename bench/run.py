@@ -63,6 +63,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "rss_ratio": ("<=", 1.3),
 }
 
+QUERY_WARMUP = 10
 ONE_HOP_QUERY = """
 SELECT ?direction ?relation ?other ?otherLabel ?modality ?confidence ?sentence ?document WHERE {
   { ?st rdf:subject <%(actor)s> ; rdf:object ?other . BIND("out" AS ?direction) }
@@ -97,17 +98,14 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def run_child(args: list[str]) -> tuple[dict, int]:
-    """Run ``python bench/run.py --child ...``; its JSON report and its peak RSS in KiB (wait4)."""
-    process = subprocess.Popen(
+def run_child(args: list[str]) -> dict:
+    """Run ``python bench/run.py --child-... ARGS`` in a fresh process; its JSON report."""
+    done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), *args], env=child_env(), stdout=subprocess.PIPE, text=True
     )
-    output = process.stdout.read()  # type: ignore[union-attr]
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"benchmark child {args} failed with exit code {process.returncode}")
-    return json.loads(output.strip().splitlines()[-1]), usage.ru_maxrss
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark child {args} failed with exit code {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # ------------------------------------------------------------------ child: one build in its own process
@@ -123,7 +121,19 @@ def child_build(corpus_path: str, store_path: str, workers: int) -> None:
     graph = KnowledgeGraph.open(store_path)
     kg.build([corpus_path], graph=graph, workers=workers, progress=results.append)
     graph.flush()
-    print(json.dumps({"seconds": time.perf_counter() - start, "documents": len(results)}))
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "documents": len(results), "peak_rss_kib": peak_rss_kib()}))
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident set (VmHWM). Not ru_maxrss: on Linux that starts from
+    the parent's peak, which a subprocess inherits through fork and exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # not Linux: the best there is
 
 
 # ------------------------------------------------------------------ benchmarks
@@ -172,7 +182,7 @@ def bench_workers(sizes: Sizes, work: Path) -> dict:
     seconds = {}
     for workers in (1, 2):
         store = work / f"workers-{workers}"
-        report, _ = run_child(["--child-build", str(corpus_path), str(store), str(workers)])
+        report = run_child(["--child-build", str(corpus_path), str(store), str(workers)])
         assert report["documents"] == sizes.workers_docs
         seconds[workers] = report["seconds"]
     return {
@@ -184,16 +194,16 @@ def bench_workers(sizes: Sizes, work: Path) -> dict:
 
 
 def bench_rss(sizes: Sizes, work: Path) -> dict:
-    """Peak RSS of ``kg build`` (on-disk store) for 1x and 10x the documents, each in its own process."""
+    """Peak RSS (VmHWM) of a build into an on-disk store, 1x and 10x the documents, each in a fresh process."""
     from corpus import write_corpus
 
     peaks = {}
     for factor in (1, 10):
         count = sizes.rss_docs * factor
         corpus_path = write_corpus(work / f"rss-{factor}x.jsonl", count)
-        report, peak_kib = run_child(["--child-build", str(corpus_path), str(work / f"rss-{factor}x"), "1"])
+        report = run_child(["--child-build", str(corpus_path), str(work / f"rss-{factor}x"), "1"])
         assert report["documents"] == count
-        peaks[factor] = peak_kib
+        peaks[factor] = report["peak_rss_kib"]
     return {
         "rss_ratio": peaks[10] / peaks[1],
         "rss_1x_mib": peaks[1] / 1024,
@@ -259,6 +269,8 @@ def bench_big_graph(sizes: Sizes, work: Path) -> dict:
     assert len(in_memory.query(query)) == rows
 
     def latencies(graph) -> list[float]:
+        for _ in range(QUERY_WARMUP):  # a serving store is warm: its caches hold the hot pages
+            graph.query(query)
         return [timed(lambda: graph.query(query))[0] * 1000 for _ in range(sizes.query_runs)]
 
     disk_latencies, memory_latencies = latencies(on_disk), latencies(in_memory)

@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -123,10 +124,10 @@ def build(inputs, store, fresh, out_dir, formats, model, workers, dask_address, 
     if fresh:
         graph.clear()
     problems = _InputProblems()
-    results = []
+    results: Counter[str] = Counter()  # documents by status: counts, not records, so a long build stays small
     with _progress(quiet) as advance:
         def on_document(result):
-            results.append(result)
+            results[result.status] += 1
             advance(result)
 
         build_graph(
@@ -177,11 +178,9 @@ class _progress:
         return False
 
 
-def _print_build_summary(results, stats) -> None:
-    added = sum(r.status == "added" for r in results)
-    replaced = sum(r.status == "replaced" for r in results)
-    unchanged = sum(r.status == "unchanged" for r in results)
-    click.echo(f"{len(results)} documents read: {added} added, {replaced} replaced, {unchanged} unchanged")
+def _print_build_summary(results: Counter[str], stats) -> None:
+    added, replaced, unchanged = results["added"], results["replaced"], results["unchanged"]
+    click.echo(f"{results.total()} documents read: {added} added, {replaced} replaced, {unchanged} unchanged")
     _print_stats(stats)
 
 

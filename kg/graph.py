@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
+# Documents between flushes of an on-disk store while building: RocksDB's write
+# buffers grow until flushed, so without this a build's memory grows with the corpus.
+FLUSH_EVERY = 64
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
@@ -307,8 +310,11 @@ def build(
     from kg.parallel import extractions
 
     graph = graph if graph is not None else KnowledgeGraph()
-    for extraction in extractions(_as_inputs(inputs), model=model, on_error=on_error, workers=workers, dask=dask):
+    documents = extractions(_as_inputs(inputs), model=model, on_error=on_error, workers=workers, dask=dask)
+    for number, extraction in enumerate(documents, start=1):
         result = graph.add(extraction)
+        if number % FLUSH_EVERY == 0:
+            graph.flush()
         if progress is not None:
             progress(result)
     return graph
