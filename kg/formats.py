@@ -127,7 +127,8 @@ def _rdf_writer(rdf_format_name: str, *, quads: bool = False) -> Writer:
             if rdf_format == ox.RdfFormat.N_TRIPLES:
                 stream.write(merged)
                 return
-        data = graph.quads() if quads else ox.parse(merged, format=ox.RdfFormat.N_TRIPLES)
+        # lenient: the N-Triples are Oxigraph's own, already valid; checking them again costs a third
+        data = graph.quads() if quads else ox.parse(merged, format=ox.RdfFormat.N_TRIPLES, lenient=True)
         prefixes = PREFIXES if rdf_format_name in {"TURTLE", "TRIG", "RDF_XML"} else None
         stream.write(ox.serialize(data, format=rdf_format, prefixes=prefixes) if prefixes else ox.serialize(data, format=rdf_format))
 

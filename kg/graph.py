@@ -174,7 +174,7 @@ class KnowledgeGraph:
     def triples(self) -> list[ox.Triple]:
         """The merged graph: every triple of every document, once, in a stable order."""
         if self._has_merged_graph():
-            return [quad.triple for quad in ox.parse(self.merged_ntriples(), format=ox.RdfFormat.N_TRIPLES)]
+            return [quad.triple for quad in ox.parse(self.merged_ntriples(), format=ox.RdfFormat.N_TRIPLES, lenient=True)]
         seen = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}
         return sorted(seen, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
