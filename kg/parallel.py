@@ -180,6 +180,8 @@ def extractions(
         raise KgError(f"workers must be 1 or more, not {workers}")
     if chunk_size < 1:
         raise KgError(f"chunk size must be 1 or more, not {chunk_size}")
+    if dask is not None and workers > 1:
+        raise KgError("give worker processes or a Dask cluster, not both (a Dask cluster has its own workers)")
     if dask is not None:
         return extract_on_dask(inputs, cluster=dask, model=model, on_error=on_error, chunk_size=chunk_size)
     if workers > 1:

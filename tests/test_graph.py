@@ -319,3 +319,27 @@ def test_query_payload_is_oxigraphs_serialisation_made_when_asked_for(news_graph
     else:
         expected = raw.serialize(format=ox.QueryResultsFormat.JSON)
     assert result.payload == expected
+
+
+def test_len_counts_the_merged_triples(news_graph):
+    assert len(news_graph) == len(news_graph.triples()) > 0
+
+
+@pytest.mark.parametrize("format_name, rdflib_format", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml")])
+def test_graphs_over_the_sorting_limit_export_the_same_triples_in_store_order(
+    monkeypatch, news_graph, news_documents, format_name, rdflib_format
+):
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    import kg.graph
+
+    sorted_export = news_graph.serialize(format_name)
+    monkeypatch.setattr(kg.graph, "SORTED_EXPORT_LIMIT", 10)
+    store_order = news_graph.serialize(format_name)
+    assert store_order != sorted_export  # the other path was taken
+    assert isomorphic(
+        rdflib.Graph().parse(data=store_order, format=rdflib_format),
+        rdflib.Graph().parse(data=sorted_export, format=rdflib_format),
+    )
+    assert kg.build(news_documents).serialize(format_name) == store_order  # the same build, the same bytes

@@ -92,7 +92,9 @@ def test_ordered_results_read_the_input_lazily():
     assert len(pulled) <= 2 * 4 + 1  # two chunks out, never the whole input
 
 
-@pytest.mark.parametrize("options", [{"workers": 0}, {"workers": -2}, {"chunk_size": 0}])
+@pytest.mark.parametrize(
+    "options", [{"workers": 0}, {"workers": -2}, {"chunk_size": 0}, {"workers": 2, "dask": "tcp://127.0.0.1:8786"}]
+)
 def test_bad_parallel_settings_are_user_errors(options, news_documents):
     with pytest.raises(KgError):
         list(extractions(news_documents, **options))
@@ -137,6 +139,26 @@ def test_cli_build_with_workers_writes_the_same_store(tmp_path, news_files, news
     assert result.exit_code == 0, result.output
     built = KnowledgeGraph.open(store, read_only=True)
     assert sorted_triples(built) == sorted_triples(news_graph)
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--workers", "0"], "Invalid value for '--workers'"),
+        (["--dask", "nonsense"], "nonsense: not a Dask scheduler address"),
+        (["--workers", "2", "--dask", "tcp://127.0.0.1:8786"], "not both"),
+    ],
+)
+def test_cli_parallel_mistakes_are_one_line_errors(tmp_path, news_files, options, message):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    pytest.importorskip("distributed")
+    result = CliRunner().invoke(main, ["build", str(news_files[0]), "--store", str(tmp_path / "store"), *options])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
 
 
 # ------------------------------------------------------------------ Dask
