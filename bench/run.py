@@ -414,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = SIZES["tiny" if args.tiny else "quick" if args.quick else "full"]
     results: dict = {}
+    loads: dict[str, float] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as work:
         for key, (name, benchmark) in BENCHMARKS.items():
@@ -422,17 +423,22 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{name} ...")
             seconds, found = timed(lambda: benchmark(sizes, Path(work)))
             results.update(found)  # type: ignore[arg-type]
-            log(f"  done in {seconds:.1f} s")
+            # Other work on the machine takes cores from these measurements: the 1-minute load says how much.
+            loads[key] = round(os.getloadavg()[0], 2)
+            log(f"  done in {seconds:.1f} s (load average {loads[key]})")
     results.update(
         sizes=asdict(sizes),
         date=datetime.date.today().isoformat(),
         cores=os.cpu_count(),
         python=platform.python_version(),
         seconds=time.perf_counter() - started,
+        load_average=loads,
         targets_met={key: meets(key, results[key]) for key in TARGETS if key in results},
     )
     print(table(results, sizes))
-    print(f"{sizes.name} run, {results['seconds']:.0f} s, {results['cores']} cores, Python {results['python']}, {results['date']}")
+    load = ", ".join(f"{key} {value}" for key, value in loads.items())
+    print(f"{sizes.name} run, {results['seconds']:.0f} s, {results['cores']} cores, Python {results['python']}, {results['date']}; "
+          f"load average after each part: {load}")
     if args.json:
         print(json.dumps(results, sort_keys=True))
     return 0
