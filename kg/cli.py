@@ -7,16 +7,18 @@ exit; heavy imports happen inside the commands so ``kg --help`` is instant.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from kg import __version__
-from kg.errors import InputError, KgError
+from kg.errors import InputError, InputWarning, KgError
 
 DEFAULT_STORE = ".kg-store"
 STORE_ENV = "KG_STORE"
@@ -30,7 +32,9 @@ def _fail_cleanly(command):
         try:
             return command(*args, **kwargs)
         except KgError as error:
-            raise click.ClickException(str(error)) from None
+            exception = click.ClickException(str(error))
+            exception.exit_code = error.exit_code  # 2 for a bad option value, as for click's usage errors
+            raise exception from None
         except BrokenPipeError:  # `kg export | head`
             sys.stderr.close()
             raise SystemExit(0) from None
@@ -62,10 +66,27 @@ class _InputProblems:
 
     def __call__(self, error: InputError) -> None:
         self.count += 1
-        click.echo(f"kg: warning: {error}", err=True)
+        click.echo(f"kg: error: {error}", err=True)
 
     def exit_code(self) -> int:
         return 1 if self.count else 0
+
+
+@contextlib.contextmanager
+def _input_warnings():
+    """Print each input read with a caveat (guessed encoding, replaced bytes) as one line."""
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, InputWarning):
+            click.echo(f"kg: warning: {message}", err=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", InputWarning)
+        warnings.showwarning = show
+        yield
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -92,8 +113,9 @@ def main() -> None:
 )
 @model_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Print a line for each document as it is stored.")
 @_fail_cleanly
-def build(inputs, store, fresh, out_dir, formats, model, quiet):
+def build(inputs, store, fresh, out_dir, formats, model, quiet, verbose):
     """Read articles and add them to the graph store.
 
     PATH is a .txt file (first line: headline), a .jsonl file of
@@ -120,8 +142,11 @@ def build(inputs, store, fresh, out_dir, formats, model, quiet):
         def on_document(result):
             results.append(result)
             advance(result)
+            if verbose:
+                click.echo(f"{result.status} {result.document} ({result.entities} entities, {result.relations} relations)", err=True)
 
-        build_graph(inputs, model=model, graph=graph, on_error=problems, progress=on_document)
+        with _input_warnings():
+            build_graph(inputs, model=model, graph=graph, on_error=problems, progress=on_document)
     graph.flush()
     if out_dir is not None:
         for export in exports:
@@ -204,12 +229,13 @@ def extract(inputs, jsonl, include_text, model):
 
     choose_model(model)
     problems = _InputProblems()
-    for extraction in extract_documents(inputs, model=model, on_error=problems):
-        record = to_record(extraction, include_text=include_text)
-        if jsonl:
-            click.echo(json.dumps(record, ensure_ascii=False))
-        else:
-            _print_record(record)
+    with _input_warnings():
+        for extraction in extract_documents(inputs, model=model, on_error=problems):
+            record = to_record(extraction, include_text=include_text)
+            if jsonl:
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                _print_record(record)
     sys.exit(problems.exit_code())
 
 

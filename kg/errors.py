@@ -10,6 +10,8 @@ from __future__ import annotations
 class KgError(Exception):
     """A problem with the user's input or settings, explained in one line."""
 
+    exit_code = 1  # the CLI's exit status; 2 for a bad option value, as click uses for usage errors
+
 
 class InputError(KgError):
     """An input file or record that cannot be read."""
@@ -19,13 +21,29 @@ class ModelNotFound(KgError):
     """No usable spaCy model is installed."""
 
 
+class UnknownModel(ModelNotFound):
+    """A spaCy model that was asked for by name and is not installed."""
+
+    exit_code = 2
+
+
 class UnknownFormat(KgError):
     """An export format name that the registry does not know."""
+
+    exit_code = 2
 
 
 class QueryError(KgError):
     """A SPARQL query that does not parse or cannot run."""
 
 
+class OutputError(KgError):
+    """An output file that cannot be written."""
+
+
 class StoreError(KgError):
     """A graph store that is missing, locked or unreadable."""
+
+
+class InputWarning(UserWarning):
+    """An input that was read, with a caveat: a guessed encoding, replaced bytes."""

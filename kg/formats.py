@@ -5,6 +5,7 @@ Adding a format is one ``register`` call with a writer function.
 
 from __future__ import annotations
 
+import glob
 import io
 import os
 import tempfile
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from kg.errors import UnknownFormat
+from kg.errors import OutputError, UnknownFormat
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
@@ -39,14 +40,22 @@ class ExportFormat:
         if hasattr(destination, "write"):
             self.writer(graph, destination)  # type: ignore[arg-type]
             return None
-        write_atomically(Path(destination), lambda handle: self.writer(graph, handle))
+        try:
+            write_atomically(Path(destination), lambda handle: self.writer(graph, handle))
+        except OSError as error:
+            raise OutputError(f"{destination}: cannot write the {self.name} export ({error.strerror or error})") from None
         return None
 
 
 def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write to a temporary file beside ``path``, then rename: a killed run never leaves half a file."""
+    """Write to a temporary file beside ``path``, then rename: a killed run never leaves half a file.
+
+    The temporary file's name carries the writer's PID; the next write of the
+    same file removes the ones whose writer is dead (a SIGKILL cannot be caught).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temporaries(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             write(stream)
@@ -59,6 +68,29 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files that killed writers of ``path`` left beside it."""
+    removed = []
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = candidate.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
 
 
 _REGISTRY: dict[str, ExportFormat] = {}
@@ -105,9 +137,29 @@ def _rdf_writer(rdf_format_name: str, *, quads: bool = False) -> Writer:
 def _graphml(graph: KnowledgeGraph, stream: IO[bytes]) -> None:
     import networkx as nx
 
-    nx.write_graphml_lxml(graph.to_networkx(), stream, named_key_ids=True) if _has_lxml() else nx.write_graphml_xml(
-        graph.to_networkx(), stream, named_key_ids=True
+    view = xml_safe_attributes(graph.to_networkx())
+    nx.write_graphml_lxml(view, stream, named_key_ids=True) if _has_lxml() else nx.write_graphml_xml(
+        view, stream, named_key_ids=True
     )
+
+
+def xml_safe_attributes(view):
+    """The networkx graph with every string attribute (and string node id) stripped of characters XML forbids."""
+    from kg.rdf import _xml_safe
+
+    def safe(attributes: dict) -> dict:
+        return {key: _xml_safe(value) if isinstance(value, str) else value for key, value in attributes.items()}
+
+    clean = view.__class__(**safe(view.graph))
+    names = {node: _xml_safe(node) if isinstance(node, str) else node for node in view.nodes}
+    clean.add_nodes_from((names[node], safe(data)) for node, data in view.nodes(data=True))
+    if view.is_multigraph():
+        clean.add_edges_from(
+            (names[u], names[v], _xml_safe(k) if isinstance(k, str) else k, safe(d)) for u, v, k, d in view.edges(keys=True, data=True)
+        )
+    else:
+        clean.add_edges_from((names[u], names[v], safe(d)) for u, v, d in view.edges(data=True))
+    return clean
 
 
 def _has_lxml() -> bool:

