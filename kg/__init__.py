@@ -15,11 +15,14 @@ from kg.graph import KnowledgeGraph, QueryResult, build
 from kg.model import Document, Entity, EntityType, Evidence, Extraction, Mention, Modality, Relation
 
 
+# Load the kg.extract module now: loaded later (by kg.build), the import system
+# would set the package's ``extract`` attribute to the module, hiding the function.
+import kg.extract as _extraction  # noqa: E402
+
+
 def extract(inputs, *, model: str | None = None, on_error=None):
     """Stream ``Extraction`` records for paths, ``"-"`` or ``Document`` objects."""
-    from kg.extract import extract as _extract
-
-    return _extract(inputs, model=model, on_error=on_error)
+    return _extraction.extract(inputs, model=model, on_error=on_error)
 
 
 __all__ = [

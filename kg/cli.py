@@ -24,6 +24,12 @@ DEFAULT_STORE = ".kg-store"
 STORE_ENV = "KG_STORE"
 
 
+def _one_line(text: object) -> str:
+    """``text`` with line breaks and other control characters escaped: a file
+    or record id may hold them, and a message must stay one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def _fail_cleanly(command):
     """Turn library errors into one-line messages instead of tracebacks."""
 
@@ -32,7 +38,7 @@ def _fail_cleanly(command):
         try:
             return command(*args, **kwargs)
         except KgError as error:
-            exception = click.ClickException(str(error))
+            exception = click.ClickException(_one_line(error))
             exception.exit_code = error.exit_code  # 2 for a bad option value, as for click's usage errors
             raise exception from None
         except BrokenPipeError:  # `kg export | head`
@@ -66,7 +72,7 @@ class _InputProblems:
 
     def __call__(self, error: InputError) -> None:
         self.count += 1
-        click.echo(f"kg: error: {error}", err=True)
+        click.echo(f"kg: error: {_one_line(error)}", err=True)
 
     def exit_code(self) -> int:
         return 1 if self.count else 0
@@ -79,7 +85,7 @@ def _input_warnings():
 
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, InputWarning):
-            click.echo(f"kg: warning: {message}", err=True)
+            click.echo(f"kg: warning: {_one_line(message)}", err=True)
         else:
             shown(message, category, filename, lineno, file, line)
 
@@ -143,7 +149,7 @@ def build(inputs, store, fresh, out_dir, formats, model, quiet, verbose):
             results.append(result)
             advance(result)
             if verbose:
-                click.echo(f"{result.status} {result.document} ({result.entities} entities, {result.relations} relations)", err=True)
+                click.echo(f"{result.status} {_one_line(result.document)} ({result.entities} entities, {result.relations} relations)", err=True)
 
         with _input_warnings():
             build_graph(inputs, model=model, graph=graph, on_error=problems, progress=on_document)
@@ -233,10 +239,19 @@ def extract(inputs, jsonl, include_text, model):
         for extraction in extract_documents(inputs, model=model, on_error=problems):
             record = to_record(extraction, include_text=include_text)
             if jsonl:
-                click.echo(json.dumps(record, ensure_ascii=False))
+                click.echo(_json_line(record))
             else:
                 _print_record(record)
     sys.exit(problems.exit_code())
+
+
+_LINE_BREAKS_JSON_KEEPS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _json_line(record: dict) -> str:
+    """One JSON Lines line: json.dumps leaves NEL and the Unicode line and
+    paragraph separators raw, and readers that split on them would cut the record."""
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS_JSON_KEEPS)
 
 
 def _print_record(record) -> None:

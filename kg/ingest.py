@@ -51,7 +51,7 @@ ErrorHandler = Callable[[InputError], None]
 class BoilerplateRule:
     id: str
     pattern: re.Pattern[str]
-    extent: str  # "line" | "line+paragraph"
+    extent: str  # "line" | "line+paragraph" | "match"
 
 
 @cache
@@ -76,11 +76,12 @@ def _lines(text: str) -> list[tuple[int, int]]:
 def boilerplate_spans(text: str, rules: Iterable[BoilerplateRule] | None = None) -> tuple[tuple[int, int], ...]:
     """Character ranges of ``text`` that the boilerplate rules match."""
     rules = tuple(boilerplate_rules() if rules is None else rules)
+    spans: list[tuple[int, int]] = [m.span() for r in rules if r.extent == "match" for m in r.pattern.finditer(text)]
+    line_rules = [r for r in rules if r.extent != "match"]
     lines = _lines(text)
-    spans: list[tuple[int, int]] = []
     for index, (start, end) in enumerate(lines):
         line = text[start:end]
-        rule = next((r for r in rules if r.pattern.search(line)), None)
+        rule = next((r for r in line_rules if r.pattern.search(line)), None)
         if rule is None:
             continue
         spans.append((start, end))
@@ -182,20 +183,27 @@ def _decode_non_utf8(data: bytes, name: str, error: UnicodeDecodeError) -> str:
         return replaced
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    candidates = list(from_bytes(data))
+    if not candidates:
         raise InputError(f"{name}: not text in UTF-8 or any other known encoding (first bad byte at {error.start})")
-    encoding = _common_name(best.encoding, best.could_be_from_charset)
+    best = _western_if_as_good(candidates)
+    encoding = next((WESTERN_ENCODINGS[e] for e in best.could_be_from_charset if e in WESTERN_ENCODINGS), best.encoding)
     warnings.warn(f"{name}: not UTF-8; read as {encoding}", InputWarning, stacklevel=3)
     return str(best)
 
 
-def _common_name(encoding: str, equivalent: list[str]) -> str:
-    """The best-known name among encodings that decode the bytes the same way."""
-    for name in ("cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250"):
-        if name in equivalent:
-            return {"cp1252": "Windows-1252 (Western European)", "latin_1": "Latin-1"}.get(name, name)
-    return encoding
+# English news in a legacy encoding is nearly always Windows-1252 or Latin-1;
+# on short texts charset-normalizer cannot tell them from Baltic or DOS code
+# pages, so among equally plausible readings these win.
+WESTERN_ENCODINGS = {"cp1252": "Windows-1252", "latin_1": "Latin-1", "iso8859_15": "Latin-9"}
+
+
+def _western_if_as_good(candidates: list):
+    best = candidates[0]
+    western = [c for c in candidates if WESTERN_ENCODINGS.keys() & set(c.could_be_from_charset)]
+    if western and western[0].chaos <= best.chaos + 0.01:
+        return western[0]
+    return best
 
 
 def _mostly_control_characters(text: str) -> bool:

