@@ -1,12 +1,14 @@
 # Two entry points, each self-contained on a fresh machine (Python >= 3.11):
-#   make exports   install kg and build the sample graph into exports/
+#   make exports   install kg, build the sample graph into exports/ in every format, validate it
 #   make test      install kg with its test extras and run the whole suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := samples/articles samples/feed.jsonl
 SAMPLE_STORE := build/sample-store
-EXPORT_FORMATS := --format turtle --format ntriples --format graphml
+# Every export format: exports/graph.<ext>, and the Neo4j import files in exports/neo4j/.
+EXPORT_FORMATS := turtle ntriples trig nquads rdfxml jsonld graphml gexf cytoscape neo4j
+RDF_EXPORTS := exports/graph.ttl exports/graph.nt exports/graph.trig exports/graph.nq exports/graph.rdf exports/graph.jsonld
 
 .PHONY: exports test install install-test clean
 
@@ -22,7 +24,8 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
 exports: install
-	$(BIN)/kg build $(SAMPLES) --store $(SAMPLE_STORE) --fresh --out exports $(EXPORT_FORMATS)
+	$(BIN)/kg build $(SAMPLES) --store $(SAMPLE_STORE) --fresh --out exports $(addprefix --format ,$(EXPORT_FORMATS))
+	$(BIN)/kg validate $(RDF_EXPORTS)
 
 test: install-test
 	$(BIN)/python -m pytest

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from kg.errors import InputError, InputWarning, KgError, ModelNotFound, OutputError, QueryError, StoreError, UnknownFormat
+from kg.errors import InputError, InputWarning, KgError, ModelNotFound, QueryError, StoreError, UnknownFormat
 from kg.graph import KnowledgeGraph, QueryResult, build
 from kg.model import Document, Entity, EntityType, Evidence, Extraction, Mention, Modality, Relation
 
@@ -38,7 +38,6 @@ __all__ = [
     "Mention",
     "Modality",
     "ModelNotFound",
-    "OutputError",
     "QueryError",
     "QueryResult",
     "Relation",
