@@ -295,7 +295,8 @@ def _write_csv(stream: IO[bytes], header: tuple[str, ...], rows: list[list[str]]
     # RFC 4180 quoting (a quote inside a field is doubled), as the import tool reads by default.
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    # The csv module quotes a field with "\n" but not one with a bare "\r", which readers take for a line end.
+    writer.writerows([[field.replace("\r\n", "\n").replace("\r", "\n") for field in row] for row in rows])
     stream.write(text.getvalue().encode("utf-8"))
 
 
