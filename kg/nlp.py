@@ -153,12 +153,16 @@ def chunk_spans(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int]
 
 
 def _cut(text: str, start: int, limit: int) -> int:
-    """Where the piece starting at ``start`` ends: a boundary in the second half of the window, else the hard limit."""
+    """Where the piece starting at ``start`` ends: the best kind of boundary in
+    the second half of the window, else the last boundary of any kind, else the hard limit."""
+    half = start + (limit - start) // 2
+    fallback = None
     for boundary in _BOUNDARIES:
-        ends = [m.end() for m in boundary.finditer(text, start + (limit - start) // 2, limit) if m.end() <= limit]
-        if ends:
+        ends = [m.end() for m in boundary.finditer(text, start, limit) if m.end() > start]
+        if ends and ends[-1] >= half:
             return ends[-1]
-    return limit
+        fallback = fallback or (ends[-1] if ends else None)
+    return fallback or limit
 
 
 def parse(texts, *, model: str | None = None, batch_size: int = 16, batch_chars: int = BATCH_CHARS):
