@@ -254,6 +254,7 @@ def valid_unicode(text: str) -> str:
 def _documents_from_jsonl(text: str, name: str, on_error: ErrorHandler) -> Iterator[Document]:
     if not text.strip():
         raise InputError(f"{name}: is empty")
+    text = text.removeprefix("\ufeff")  # a byte order mark is no part of the first record
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -346,7 +347,7 @@ def _read_stdin(on_error: ErrorHandler) -> Iterator[Document]:
     data = sys.stdin.buffer.read()
     if not data.strip():
         raise InputError("<stdin>: is empty")
-    text = _decode(data, "<stdin>")
+    text = _decode(data, "<stdin>").removeprefix("\ufeff")
     if not text.strip():
         raise InputError("<stdin>: is empty")
     if text.lstrip().startswith("{"):

@@ -212,6 +212,15 @@ def test_malformed_json_lines_are_reported_by_line_and_the_others_processed(tmp_
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["first", "last"]
 
 
+def test_json_lines_with_a_byte_order_mark_and_crlf_line_ends(tmp_path):
+    feed = tmp_path / "windows.jsonl"
+    records = [json.dumps({"id": f"r{n}", "text": "The Vienna-based OSCE warned Russia."}) for n in range(3)]
+    feed.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(records).encode() + b"\r\n")
+    assert [e.document.id for e in kg.extract([feed])] == ["r0", "r1", "r2"]
+    result = run_cli("extract", "--jsonl", "-", input=feed.read_bytes())
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3
+
+
 # ------------------------------------------------------------------ options
 
 
