@@ -1,5 +1,5 @@
 # Two entry points, each self-contained on a fresh machine (Python >= 3.11):
-#   make exports   install kg and build the sample graph into exports/
+#   make exports   install kg and build the sample graph into exports/ (RDF, GraphML, HTML, SVG)
 #   make test      install kg with its test extras and run the whole suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -21,8 +21,12 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
+# The page and the picture of the sample graph. Without Graphviz (Debian's graphviz),
+# kg draws the SVG with its own renderer and says so.
 exports: install
 	$(BIN)/kg build $(SAMPLES) --store $(SAMPLE_STORE) --fresh --out exports $(EXPORT_FORMATS)
+	$(BIN)/kg viz --store $(SAMPLE_STORE) --title "kg: the sample articles" --out exports/graph.html
+	$(BIN)/kg viz --store $(SAMPLE_STORE) --format svg --out exports/graph.svg
 
 test: install-test
 	$(BIN)/python -m pytest
