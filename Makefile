@@ -1,12 +1,15 @@
 # Two entry points, each self-contained on a fresh machine (Python >= 3.11):
-#   make exports   install kg and build the sample graph into exports/ (RDF, GraphML, HTML, SVG)
+#   make exports   install kg, build the sample graph into exports/ in every format, validate it,
+#                  and draw it (exports/graph.html, exports/graph.svg)
 #   make test      install kg with its test extras and run the whole suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := samples/articles samples/feed.jsonl
 SAMPLE_STORE := build/sample-store
-EXPORT_FORMATS := --format turtle --format ntriples --format graphml
+# Every export format: exports/graph.<ext>, and the Neo4j import files in exports/neo4j/.
+EXPORT_FORMATS := turtle ntriples trig nquads rdfxml jsonld graphml gexf cytoscape neo4j
+RDF_EXPORTS := exports/graph.ttl exports/graph.nt exports/graph.trig exports/graph.nq exports/graph.rdf exports/graph.jsonld
 
 .PHONY: exports test install install-test clean
 
@@ -21,10 +24,11 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
-# The page and the picture of the sample graph. Without Graphviz (Debian's graphviz),
-# kg draws the SVG with its own renderer and says so.
+# Every export, validated; then the page and the picture (without Debian's graphviz,
+# kg draws the SVG with its own renderer and says so).
 exports: install
-	$(BIN)/kg build $(SAMPLES) --store $(SAMPLE_STORE) --fresh --out exports $(EXPORT_FORMATS)
+	$(BIN)/kg build $(SAMPLES) --store $(SAMPLE_STORE) --fresh --out exports $(addprefix --format ,$(EXPORT_FORMATS))
+	$(BIN)/kg validate $(RDF_EXPORTS)
 	$(BIN)/kg viz --store $(SAMPLE_STORE) --title "kg: the sample articles" --out exports/graph.html
 	$(BIN)/kg viz --store $(SAMPLE_STORE) --format svg --out exports/graph.svg
 

@@ -17,6 +17,7 @@ import click
 
 from kg import __version__
 from kg.errors import InputError, KgError
+from kg.formats import format_names  # light: the writers import their libraries when they run
 
 DEFAULT_STORE = ".kg-store"
 STORE_ENV = "KG_STORE"
@@ -125,7 +126,7 @@ def build(inputs, store, fresh, out_dir, formats, model, quiet):
     graph.flush()
     if out_dir is not None:
         for export in exports:
-            target = out_dir / f"graph.{export.extension}"
+            target = export.target(out_dir)
             export.write(graph, target)
             if not quiet:
                 click.echo(f"wrote {target}", err=True)
@@ -226,8 +227,11 @@ def _print_record(record) -> None:
 
 
 @main.command(name="export")
-@click.option("--format", "format_name", default="turtle", show_default=True, help="Export format (see --list).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+@click.option(
+    "--format", "format_name", default="turtle", show_default=True,
+    help=f"Export format: {', '.join(format_names())} (see --list).",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="File to write (default: standard output); a folder for neo4j.")
 @click.option("--list", "list_formats", is_flag=True, help="List the export formats and exit.")
 @store_option
 @_fail_cleanly
@@ -238,6 +242,7 @@ def export_command(format_name, out, list_formats, store):
     Example:
       kg export --format graphml --out graph.graphml
       kg export --format ntriples | wc -l
+      kg export --format neo4j --out neo4j/    # nodes.csv, relationships.csv
     """
     from kg.formats import export_format, formats
     from kg.graph import KnowledgeGraph
@@ -245,7 +250,8 @@ def export_command(format_name, out, list_formats, store):
     if list_formats:
         for item in formats():
             aliases = ", ".join(item.aliases)
-            click.echo(f"{item.name:<10} {item.media_type:<26} .{item.extension:<8} {item.description}" + (f" (also: {aliases})" if aliases else ""))
+            file = "folder/" if item.folder else f".{item.extension}"
+            click.echo(f"{item.name:<10} {item.media_type:<26} {file:<9} {item.description}" + (f" (also: {aliases})" if aliases else ""))
         return
     export = export_format(format_name)
     graph = KnowledgeGraph.open(store, read_only=True)
@@ -283,11 +289,11 @@ def viz(store, format_name, out, top, title):
     from kg.view import DEFAULT_TOP, graphviz_available
 
     format_name = format_name.lower()
-    graph = KnowledgeGraph.open(store, read_only=True)
-    if format_name == "html":
-        content = graph.to_html(title=title, top=top).encode("utf-8")
-    else:
-        content = graph.to_picture(format_name, top=top or DEFAULT_TOP, title=title)
+    with KnowledgeGraph.open(store, read_only=True) as graph:
+        if format_name == "html":
+            content = graph.to_html(title=title, top=top).encode("utf-8")
+        else:
+            content = graph.to_picture(format_name, top=top or DEFAULT_TOP, title=title)
     target = out if out is not None else Path(f"graph.{format_name}")
     if str(target) == "-":
         sys.stdout.buffer.write(content)
@@ -301,30 +307,86 @@ def viz(store, format_name, out, top, title):
 
 
 @main.command()
-@click.argument("sparql", required=False)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="[FILE]...")
+@click.option("--format", "format_name", default=None, help="RDF format of the files (default: from each extension).")
+@store_option
+@_fail_cleanly
+def validate(files, format_name, store):
+    """Check a graph against kg's SHACL shapes (ontology/shapes.ttl).
+
+    Validates each FILE, any RDF export of kg, or without FILE the store's
+    merged graph. Prints one line per violation (node, property, message) and
+    a summary; exits with status 0 when every graph conforms, 1 when one does not.
+
+    \b
+    Example:
+      kg validate exports/graph.ttl exports/graph.jsonld
+      kg validate --store .kg-store
+    """
+    from kg.validate import validate_file
+
+    if files:
+        reports = [(str(file), validate_file(file, format_name)) for file in files]
+    else:
+        from kg.graph import KnowledgeGraph
+
+        reports = [(str(store), KnowledgeGraph.open(store, read_only=True).validate())]
+    for name, report in reports:
+        for violation in report.violations:
+            click.echo(violation.line())
+        click.echo(f"{name}: {report.summary()}")
+    sys.exit(0 if all(report.conforms for _, report in reports) else 1)
+
+
+@main.command()
+@click.argument("arguments", nargs=-1, metavar="[SPARQL | ARG...]")
 @click.option("--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
+@click.option("--name", "query_name", help="Run a named query shipped with kg (see --list); ARG... are its parameters.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--show", is_flag=True, help="With --name: print the query's SPARQL instead of running it.")
 @click.option(
     "--format", "output", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
     help="How to print SELECT results (CONSTRUCT always prints Turtle).",
 )
 @store_option
 @_fail_cleanly
-def query(sparql, query_file, output, store):
-    """Run a SPARQL query over the stored graph.
+def query(arguments, query_file, query_name, list_queries, show, output, store):
+    """Run a SPARQL query, or a named query, over the stored graph.
 
     The prefixes kg, rdf, rdfs, owl, skos, xsd, dcterms and wd are declared.
+    Named queries take their parameters as arguments, bound as literals.
 
     \b
     Example:
       kg query 'SELECT ?who ?whom WHERE { ?w kg:warns ?t . ?w rdfs:label ?who . ?t rdfs:label ?whom }'
       kg query --format csv --file relations.rq
+      kg query --list
+      kg query --name relations-of "Vladimir Putin"
     """
     from kg.graph import KnowledgeGraph
+    from kg.named_queries import named_queries, named_query
 
-    text = query_file.read() if query_file else sparql
+    if list_queries:
+        for item in named_queries().values():
+            click.echo(f"{item.usage:<28} {item.description}")
+        return
+    bindings = None
+    if query_name:
+        if query_file:
+            raise click.UsageError("give either --name or --file, not both")
+        named = named_query(query_name)
+        bindings = named.bindings(arguments)
+        if show:
+            click.echo(named.text, nl=False)
+            return
+        text = named.text
+    elif len(arguments) > 1:
+        raise click.UsageError("give the SPARQL query as one argument (quote it), or use --name NAME ARG...")
+    else:
+        text = query_file.read() if query_file else (arguments[0] if arguments else None)
     if not text:
-        raise click.UsageError("give a SPARQL query as an argument or with --file")
-    result = KnowledgeGraph.open(store, read_only=True).query(text)
+        raise click.UsageError("give a SPARQL query as an argument or with --file, or a named query with --name")
+    result = KnowledgeGraph.open(store, read_only=True).query(text, bindings)
     if result.kind == "graph":
         sys.stdout.buffer.write(result.payload)
     elif result.kind == "ask":
@@ -350,6 +412,91 @@ def _print_table(result) -> None:
         table.add_row(*("" if v is None else v for v in row))
     Console(soft_wrap=False).print(table)
     click.echo(f"{len(result.rows)} rows", err=True)
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default: no authentication).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True, help="Seconds a query may run before it is cut off (503).")
+@click.option("--max-results", type=click.IntRange(min=1), default=10_000, show_default=True, help="Rows or triples a response holds at most; more are cut off (header X-SPARQL-MaxRows).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes (queries answered at once).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
+@_fail_cleanly
+def serve(store, host, port, timeout, max_results, workers, quiet):
+    """Serve the stored graph as a read-only SPARQL 1.1 endpoint.
+
+    GET /sparql?query=..., or POST the query (application/sparql-query, or a
+    form with query=...). Results come as SPARQL JSON, XML, CSV or TSV by the
+    Accept header (JSON by default); CONSTRUCT and DESCRIBE as Turtle,
+    N-Triples, RDF/XML or JSON-LD. SPARQL Update and Graph Store writes are
+    refused. The kg prefixes are declared. Documents that kg build
+    adds while it runs are served from the next query on.
+
+    \b
+    Example:
+      kg serve --store .kg-store --port 8000
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s kg:leaderOf ?o }' http://127.0.0.1:8000/sparql
+    """
+    import signal
+
+    from kg.serve import SparqlServer, is_loopback
+
+    def log(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    if not is_loopback(host):
+        click.echo(f"kg: warning: kg serve has no authentication; anyone who can reach {host}:{port} can read the graph", err=True)
+    server = SparqlServer(store, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers, log=log)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(f"kg serve: SPARQL endpoint at {server.url} (read-only, store {store}); Ctrl-C stops it", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    click.echo("kg serve: stopped", err=True)
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="Graph Store HTTP Protocol URL of the target store, e.g. http://localhost:3030/ds/data.")
+@click.option("--graph", "graph_iri", help="Write the merged graph to this named graph (default: the default graph).")
+@click.option("--documents", is_flag=True, help="Also write each document's named graph, as in the local store.")
+@click.option("--append", is_flag=True, help="POST (add to the target graphs) instead of PUT (replace them).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True, help="Seconds to wait for each answer.")
+@store_option
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when all went well.")
+@_fail_cleanly
+def push(endpoint, graph_iri, documents, append, timeout, store, quiet):
+    """Load the stored graph into an external SPARQL store (Graph Store Protocol).
+
+    Sends N-Triples to ENDPOINT?default or ENDPOINT?graph=IRI; PUT replaces
+    the graph, so pushing again leaves the same graph. Credentials may be
+    given in the URL (http://user:secret@host/...).
+
+    \b
+    Example:
+      kg push --endpoint http://localhost:3030/ds/data              # Apache Jena Fuseki
+      kg push --endpoint http://localhost:7878/store --documents    # oxigraph serve
+    """
+    from kg.graph import KnowledgeGraph
+    from kg.push import push as push_graph
+
+    with KnowledgeGraph.open(store, read_only=True) as graph:
+        results = push_graph(graph, endpoint, graph_iri=graph_iri, documents=documents, replace=not append, timeout=timeout)
+    if quiet:
+        return
+    merged, *per_document = results
+    click.echo(f"{merged.method} {merged.triples} triples to {merged.url}: {merged.status} {merged.reason}")
+    if per_document:
+        triples = sum(r.triples for r in per_document)
+        click.echo(f"{merged.method} {len(per_document)} document graphs ({triples} triples) to {merged.url.rpartition('?')[0]}?graph=...")
 
 
 @main.command()

@@ -145,6 +145,9 @@ class _EntityBuilder:
         state = self.gazetteer.state(text)
         if state is not None and label in PLACE_LABELS | {"NORP", "ORG"}:
             return self._state(span, text, state)
+        organ = self._government_organ(text) if label == "ORG" else None
+        if organ is not None:
+            return self._state(span, text, organ)  # "the Russian Foreign Ministry" speaks for Russia
         seat = self.gazetteer.seat(text)
         if seat is not None and (not self.gazetteer.is_capital_city(text) or _acts(span)):
             return self._state(span, text, seat)
@@ -159,6 +162,16 @@ class _EntityBuilder:
             return self._mention(span, text, EntityType.LOCATION, "location:" + normalize(text))
         if label == "ORG":
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
+        return None
+
+    def _government_organ(self, text: str):
+        """The state whose ministry or government this is: "Russian Foreign Ministry"."""
+        words = text.replace("'s", "").split()
+        for cut in (1, 2, 3):
+            state = self.gazetteer.state(" ".join(words[:cut]))
+            rest = {w.lower() for w in words[cut:]}
+            if state is not None and rest and rest <= self.lexicon.cue("government_organ_words"):
+                return state
         return None
 
     def _looks_like_person(self, span, text: str) -> bool:
@@ -255,6 +268,19 @@ class _EntityBuilder:
         for m in mentions:
             if m.type in (EntityType.LOCATION, EntityType.ORGANIZATION) and m.text in surnames:
                 m.type, m.key = EntityType.PERSON, surnames[m.text]
+
+    def qualified_place_aliases(self, mentions: list[MentionSpan]) -> None:
+        """"North Bend, Ohio" is also a name of North Bend: many writers and gold sets
+        name a town together with its state or country."""
+        places = {m.start: m for m in mentions if m.type in (EntityType.LOCATION, EntityType.STATE)}
+        for mention in places.values():
+            if mention.type is not EntityType.LOCATION or mention.end + 1 >= len(self.doc):
+                continue
+            container = places.get(mention.end + 1)
+            if self.doc[mention.end].text == "," and container is not None:
+                following = self.doc[container.end] if container.end < len(self.doc) else None
+                if following is None or following.lower_ not in {"and", "or"}:
+                    self.extra_aliases[mention.key].append(f"{mention.text}, {container.text}")
 
     def merge_acronyms(self, mentions: list[MentionSpan]) -> None:
         """"Long Name (ACR)" and initials make an acronym an alias of its organization."""
@@ -377,6 +403,7 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     builder.retype_surnames(mentions)
     builder.merge_people(mentions)
     builder.merge_acronyms(mentions)
+    builder.qualified_place_aliases(mentions)
     builder.first_names = {m.key: m.text.split()[0] for m in mentions if m.type is EntityType.PERSON and len(m.text.split()) > 1}
     analysis = EntityAnalysis(entities={}, mentions=mentions, headline_end=headline_end)
     for mention in mentions:

@@ -29,3 +29,19 @@ class QueryError(KgError):
 
 class StoreError(KgError):
     """A graph store that is missing, locked or unreadable."""
+
+
+class ExportError(KgError):
+    """An export that cannot be written where it was asked to go."""
+
+
+class ValidationInputError(KgError):
+    """A file or store given to ``kg validate`` that cannot be read as RDF."""
+
+
+class ServeError(KgError):
+    """The SPARQL endpoint cannot start: port in use, bad host or settings."""
+
+
+class PushError(KgError):
+    """An external SPARQL store cannot be reached or refused the graph."""

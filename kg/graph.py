@@ -72,6 +72,7 @@ class KnowledgeGraph:
     def __init__(self, store: ox.Store | None = None, *, base: str = DEFAULT_BASE):
         self.store = store if store is not None else ox.Store()
         self.base = base
+        self.read_only = False
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -89,9 +90,13 @@ class KnowledgeGraph:
         except OSError as error:
             message = str(error).splitlines()[0]
             if "lock" in message.lower():
-                raise StoreError(f"{path}: the store is in use by another kg process") from None
+                raise StoreError(
+                    f"{path}: the store is locked by another process (a running kg build?); "
+                    "wait for it to finish, or use another --store"
+                ) from None
             raise StoreError(f"{path}: cannot open the graph store ({message})") from None
         graph = cls(store, base=base)
+        graph.read_only = read_only
         if not read_only and not graph._has_merged_graph() and next(iter(store), None) is not None:
             graph.store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in graph.triples()])
         return graph
@@ -103,8 +108,28 @@ class KnowledgeGraph:
         self.store.clear()
 
     def flush(self) -> None:
-        if hasattr(self.store, "flush"):
+        if hasattr(self.store, "flush") and not self.read_only:
             self.store.flush()
+
+    def close(self) -> None:
+        """Flush and release the store, so another process can open it for writing.
+
+        pyoxigraph has no explicit close: the on-disk store (and its lock) is released
+        when the last reference to it goes, so this drops ours. The graph is unusable after.
+        """
+        import gc
+
+        if self.store is None:
+            return
+        self.flush()
+        self.store = None
+        gc.collect()  # a reference cycle elsewhere (e.g. a traceback) may still hold it
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     # ------------------------------------------------------------ writing
     def add(self, extraction: Extraction) -> AddResult:
@@ -149,21 +174,29 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         return len(self.triples())
 
-    def query(self, sparql: str) -> QueryResult:
-        """Run a SPARQL query over the merged graph (kg prefixes predeclared)."""
+    def query(self, sparql: str, bindings: dict[str, str] | None = None) -> QueryResult:
+        """Run a SPARQL query over the merged graph (kg prefixes predeclared).
+
+        ``bindings`` give variables a string value (a plain literal) before the query
+        runs, through Oxigraph's substitutions, so a value is never spliced into the
+        query text; each bound variable must be in the query's SELECT projection.
+        """
         union = not self._has_merged_graph()  # a store written before the merged graph was kept
+        options = {"prefixes": PREFIXES, "use_default_graph_as_union": union}
+        if bindings:
+            options["substitutions"] = {ox.Variable(name): ox.Literal(value) for name, value in bindings.items()}
         try:
-            result = self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=union)
+            result = self.store.query(sparql, **options)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {str(error).splitlines()[0]}") from None
-        except OSError as error:
-            raise QueryError(f"query failed: {error}") from None
+        except (OSError, RuntimeError) as error:
+            raise QueryError(f"query failed: {str(error).splitlines()[0]}") from None
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(result), payload=result.serialize(format=ox.QueryResultsFormat.JSON))
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
             rows = tuple(tuple(_term_value(solution[v]) for v in variables) for solution in result)
-            again = self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=union)
+            again = self.store.query(sparql, **options)
             return QueryResult("select", variables, rows, payload=again.serialize(format=ox.QueryResultsFormat.JSON))
         triples = list(result)
         return QueryResult("graph", payload=ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
@@ -202,6 +235,12 @@ class KnowledgeGraph:
             return picture
         write_view(destination, picture)
         return None
+
+    def validate(self):
+        """Check the merged graph against kg's SHACL shapes: a ``kg.validate.ValidationReport``."""
+        from kg.validate import validate_graph
+
+        return validate_graph(self.to_rdf())
 
     def serialize(self, format: str = "turtle", destination: str | Path | IO[bytes] | None = None) -> bytes | None:
         """Serialise in any registered export format (see ``kg.formats``)."""

@@ -101,3 +101,58 @@ def relation_type(name: str) -> RelationType:
 
 def is_symmetric(name: str) -> bool:
     return relation_type(name).symmetric
+
+
+# Terms of other vocabularies that kg's graph uses, named for JSON-LD.
+_JSON_LD_TERMS: dict[str, str | dict[str, str]] = {
+    "label": "rdfs:label",
+    "altLabel": "skos:altLabel",
+    "sameAs": {"@id": "owl:sameAs", "@type": "@id"},
+    "identifier": "dcterms:identifier",
+    "title": "dcterms:title",
+    "date": "dcterms:date",
+    "source": "dcterms:source",
+    "Statement": "rdf:Statement",
+    "subject": {"@id": "rdf:subject", "@type": "@id"},
+    "predicate": {"@id": "rdf:predicate", "@type": "@vocab"},  # a relation term: "predicate": "leaderOf"
+    "object": {"@id": "rdf:object", "@type": "@id"},
+}
+
+
+@cache
+def json_ld_context() -> dict:
+    """A JSON-LD ``@context`` naming kg's vocabulary, derived from ``ontology/kg.ttl``.
+
+    Every class, individual, object and datatype property of the ontology is a
+    term; object properties are ``@id``-typed (``@vocab`` when their range is an
+    enumeration such as kg:Modality, so ``"modality": "asserted"``), datatype
+    properties carry their XSD range as a type coercion unless it is xsd:string.
+    """
+    from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
+
+    from kg.rdf import PREFIXES
+
+    graph = Graph().parse(ontology_dir() / "kg.ttl", format="turtle")
+
+    def local(node) -> str | None:
+        text = str(node)
+        return text.removeprefix(NAMESPACE) if isinstance(node, URIRef) and text.startswith(NAMESPACE) else None
+
+    terms: dict[str, str | dict[str, str]] = {}
+    for kind in (OWL.Class, OWL.NamedIndividual):
+        for node in graph.subjects(RDF.type, kind):
+            if (name := local(node)) is not None:
+                terms[name] = f"kg:{name}"
+    for node in graph.subjects(RDF.type, OWL.ObjectProperty):
+        if (name := local(node)) is not None:
+            range_ = graph.value(node, RDFS.range)
+            enumerated = range_ is not None and graph.value(range_, OWL.oneOf) is not None
+            terms[name] = {"@id": f"kg:{name}", "@type": "@vocab" if enumerated else "@id"}
+    for node in graph.subjects(RDF.type, OWL.DatatypeProperty):
+        if (name := local(node)) is not None:
+            range_ = graph.value(node, RDFS.range)
+            if range_ is None or range_ == XSD.string:
+                terms[name] = f"kg:{name}"
+            else:
+                terms[name] = {"@id": f"kg:{name}", "@type": "xsd:" + str(range_).removeprefix(str(XSD))}
+    return {**PREFIXES, **_JSON_LD_TERMS, **dict(sorted(terms.items()))}

@@ -55,7 +55,7 @@ RULE_CONFIDENCE = {
     "place-apposition": 0.75,
     "title-compound": 0.75,
     "preposition": 0.55,
-    "dateline": 0.7,
+    "dateline": 0.5,  # "DAYTON, Ohio (AP)": where the story was filed, weak evidence of a base
 }
 
 # Leader titles that, without an owner, refer to the state or organization under discussion.
@@ -126,6 +126,12 @@ class _Rules:
                 return [Argument(self.analysis.at(child.i))]
         if head.dep_ == "appos" and self.analysis.at(head.head.i) is not None:
             return [Argument(self.analysis.at(head.head.i))]
+        if head.pos_ == "NOUN":
+            # "the opposition Tisza party", "the Baz Soley gang": the named organization
+            for child in head.children:
+                named = self.analysis.at(child.i)
+                if child.dep_ == "compound" and named is not None and named.type is EntityType.ORGANIZATION:
+                    return [Argument(named)]
         lemma = head.lemma_.lower()
         if lemma in self.institutions or head.lower_ in self.institutions:
             owner = self.owner(head)
@@ -169,10 +175,10 @@ class _Rules:
         for child in verb.children:
             if child.dep_ in ACTIVE_SUBJECT_DEPS:
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    return self.entities(verb.head), False
+                    return self._entity(verb.head, deep=False), False  # the antecedent, not its conjuncts
                 return self.entities(child), False
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
-            return self.entities(verb.head), False
+            return self._entity(verb.head, deep=False), False
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in {"of", "for"}:
             # "accused Israel of assassinating X": the accused is the doer.
             objects = [c for c in verb.head.head.children if c.dep_ in OBJECT_DEPS]
@@ -268,7 +274,22 @@ class _Rules:
                 left = min(left, child, key=lambda t: t.i)
                 break
         phrase = " ".join(self.doc.text[left.idx : token.idx + len(token)].lower().split())
-        return next((t for t in titles if phrase.endswith(t.phrase) or t.phrase == token.lower_), titles[-1])
+        title = next((t for t in titles if phrase.endswith(t.phrase) or t.phrase == token.lower_), titles[-1])
+        if title.relation == "leaderOf" and self._subordinate(token, title):
+            # "Deputy Prime Minister", "foreign policy chief": a post under the leader
+            return Title(title.phrase, "worksFor", "official")
+        return title
+
+    def _subordinate(self, token, title: Title) -> bool:
+        modifiers = [c for c in token.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+        words = {w for c in modifiers for w in c.subtree if w.i < token.i}
+        lowered = {w.lower_.strip("-") for w in words}
+        if lowered & self.lexicon.cue("subordinate_modifiers"):
+            return True
+        title_words = set(title.phrase.replace("-", " ").split())
+        return title.phrase in {"chief", "head", "leader"} and any(
+            w.pos_ == "NOUN" and w.is_lower and w.lower_ not in title_words and self.analysis.at(w.i) is None for w in words
+        )
 
     def title_relations(self) -> Iterator[Candidate]:
         seen = set()
@@ -353,6 +374,12 @@ class _Rules:
                         yield from ((p, "title-relative-clause") for p in grand.children if p.dep_ == "pobj")
         if head.dep_ == "appos" and head.head.pos_ in {"NOUN", "PROPN"}:
             yield head.head, "title-apposition"
+        if head.dep_ in {"nsubjpass", "dobj"} and head.head.lemma_.lower() in self.lexicon.cue("appointment_verbs"):
+            for sibling in head.head.children:  # "X was appointed as director of Y", "elected X president"
+                if sibling.dep_ in {"oprd", "attr", "xcomp"}:
+                    yield sibling, "title-copula"
+                if sibling.dep_ == "prep" and sibling.lower_ == "as":
+                    yield from ((p, "title-copula") for p in sibling.children if p.dep_ == "pobj")
         if head.dep_ in {"nsubj", "nsubjpass"} and head.head.lemma_ in {"be", "become", "remain"}:
             for sibling in head.head.children:
                 if sibling.dep_ in {"attr", "acomp", "oprd"}:
@@ -410,7 +437,9 @@ class _Rules:
             if title.kind == "professional":
                 if owner.type is EntityType.ORGANIZATION:
                     yield Candidate(holder, "worksFor", owner, rule, confidence, trigger)
-                elif direct_demonym:
+                elif owner.type is EntityType.LOCATION:  # "Atlanta businessman Neil Estes"
+                    yield Candidate(holder, "livesIn", owner, rule, confidence * 0.8, trigger)
+                elif direct_demonym or owner.type is EntityType.STATE:  # "a Netherlands businessman"
                     yield Candidate(holder, "citizenOf", owner, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], trigger)
                 continue
             yield Candidate(holder, title.relation, owner, rule, confidence, trigger)
@@ -425,6 +454,9 @@ class _Rules:
         if mention.via_coreference:
             return
         holders = [head] + [c for c in head.children if c.dep_ in {"appos", "npadvmod"} and c.like_num]
+        if mention.type is EntityType.PERSON:
+            # "Derwinski, a Republican from Chicago": the description's origin is the person's
+            holders += [c for c in head.children if c.dep_ == "appos" and c.pos_ in {"NOUN", "PROPN"} and self.analysis.at(c.i) is None]
         for holder in holders:
             for prep in holder.children:
                 if prep.dep_ != "prep":

@@ -77,3 +77,15 @@ def news_files(tmp_path_factory, news_documents) -> list[Path]:
         path.write_text(document.text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+@pytest.fixture(scope="session")
+def news_store(tmp_path_factory, news_documents) -> Path:
+    """The two news articles built into an on-disk store (closed again; open it read-only)."""
+    import kg
+    from kg.graph import KnowledgeGraph
+
+    path = tmp_path_factory.mktemp("news-store") / "store"
+    with KnowledgeGraph.open(path) as graph:
+        kg.build(news_documents, graph=graph)
+    return path

@@ -245,6 +245,29 @@ def test_opening_a_missing_store_read_only_names_the_path(tmp_path):
     assert not path.exists()
 
 
+def test_a_store_open_for_writing_is_locked_with_a_clear_message(tmp_path):
+    path = tmp_path / "store"
+    with KnowledgeGraph.open(path):
+        with pytest.raises(StoreError, match=f"{path}: the store is locked by another process"):
+            KnowledgeGraph.open(path)
+        assert KnowledgeGraph.open(path, read_only=True).query("ASK { ?s ?p ?o }").boolean is False
+
+
+def test_close_releases_the_store_for_another_writer(tmp_path, news_documents):
+    import subprocess
+    import sys
+
+    path = tmp_path / "store"
+    graph = KnowledgeGraph.open(path)
+    kg.build(news_documents[:1], graph=graph)
+    graph.close()
+    graph.close()  # closing twice is harmless
+    writer = "import sys; from kg.graph import KnowledgeGraph; print(len(KnowledgeGraph.open(sys.argv[1])))"
+    result = subprocess.run([sys.executable, "-c", writer, str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 0
+
+
 # ------------------------------------------------------------------ kg.build inputs
 
 
