@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 DEFAULT_TOP = 60
 PICTURE_FORMATS = ("svg", "png")
 VIEW_FORMATS = ("html", *PICTURE_FORMATS)
+PICTURE_TITLE = "kg: the most connected entities"
 
 
 class VizError(KgError):
@@ -534,16 +535,12 @@ def to_picture(graph: KnowledgeGraph, format: str = "svg", *, top: int = DEFAULT
     format = format.lower()
     if format not in PICTURE_FORMATS:
         raise VizError(f"unknown picture format {format!r}; choose one of: {', '.join(PICTURE_FORMATS)}")
-    view = build_view(graph, top=top, title=title or _picture_title(top), layout=not graphviz_available(), connected_only=True)
+    view = build_view(graph, top=top, title=title or PICTURE_TITLE, layout=not graphviz_available(), connected_only=True)
     if graphviz_available():
         return _graphviz_picture(view, format)
     if format == "png":
         raise VizError("PNG pictures need Graphviz (apt-get install graphviz); --format svg works without it")
     return _plain_svg(view).encode("utf-8")
-
-
-def _picture_title(top: int) -> str:
-    return f"kg: the most connected entities (top {top})"
 
 
 def _edge_label(edge: ViewEdge) -> str:
@@ -604,7 +601,7 @@ def _graphviz_legend(view: View) -> str:
     from html import escape
 
     def cell(text: str, colour: str, symbol: str) -> str:
-        return f'<td><font color="{colour}">{symbol}</font> {escape(text)}</td>'
+        return f'<td align="left"><font color="{colour}">{symbol}</font> {escape(text)}</td>'
 
     types = "".join(cell(str(t), s.colour, "●") for t, s in NODE_STYLES.items())
     classes = "".join(cell(c.label, c.colour, "━") for c in EDGE_CLASSES.values())

@@ -15,7 +15,7 @@ from kg.cli import main
 from kg.model import Document, Modality
 from kg.ontology import relation_types
 
-from tests.conftest import NEWS_TEXTS
+from tests.conftest import NEWS_TEXTS, ROOT
 from tests.test_cli import assert_user_error, run
 
 def synthetic_graph(stars: list[int], alone: int = 0) -> kg.KnowledgeGraph:
@@ -339,3 +339,25 @@ def test_kg_viz_names_a_missing_store(tmp_path):
 
 def test_kg_viz_is_a_command():
     assert "viz" in main.commands
+
+
+# ------------------------------------------------------------------ the committed sample page and picture
+
+
+def test_committed_sample_page_and_picture_show_the_committed_graph():
+    """`make exports` draws the graph it exports: a stale page or picture fails here."""
+    import rdflib
+
+    from kg.ontology import NAMESPACE
+
+    exports = ROOT / "exports"
+    turtle = rdflib.Graph().parse(exports / "graph.ttl", format="turtle")
+    types = {NAMESPACE + t for t in ("Person", "State", "Organization", "Location")}
+    entities = {str(s) for s, o in turtle.subject_objects(rdflib.RDF.type) if str(o) in types}
+    statements = set(turtle.subjects(rdflib.RDF.type, rdflib.RDF.Statement))
+    data = page_data((exports / "graph.html").read_text(encoding="utf-8"))
+    assert {node["iri"] for node in data["nodes"]} == entities
+    assert sum(len(edge["evidence"]) for edge in data["edges"]) == data["counts"]["statements"] == len(statements)
+    labels = {str(o) for o in turtle.objects(None, rdflib.RDFS.label)}
+    shown = [t for t in _svg_texts((exports / "graph.svg").read_bytes()) if t in labels]
+    assert len(shown) >= 20

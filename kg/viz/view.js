@@ -191,14 +191,17 @@
       relations: new Set(data.relations.map((r) => r.name)), modalities: new Set(data.modalities.map((m) => m.name)) });
     $("search").value = ""; $("filter-document").value = ""; $("date-from").value = ""; $("date-to").value = "";
     update();
-    cy.fit(undefined, 30);
+    fitTo(cy.elements(), 30);
   });
   $("fit").addEventListener("click", fitVisible);
 
-  function fitVisible() {
-    const visible = cy.elements(":visible");
-    if (visible.length) cy.fit(visible, 40);
+  // Fit, but never zoom in so far that a handful of nodes fill the screen.
+  function fitTo(elements, padding) {
+    if (!elements.length) return;
+    cy.fit(elements, padding);
+    if (cy.zoom() > 1.6) { cy.zoom(1.6); cy.center(elements); }
   }
+  function fitVisible() { fitTo(cy.elements().not(".hidden"), 40); }
 
   // What passes the filters: a piece of evidence, an edge (some evidence passes), a node.
   function evidencePasses(evidence) {
@@ -421,8 +424,8 @@
   }
   showIntro();
   update();
-  cy.fit(undefined, 30);
+  fitTo(cy.elements(), 30);
   // For tests and the curious: the Cytoscape instance and the view's controls.
-  window.kgView = { cy, data, update, select: (id) => select(cy.getElementById(id)), search: (text) => { $("search").value = text; state.query = text; update(); } };
+  window.kgView = { cy, data, update, select: (id) => select(cy.getElementById(id)), search: (text) => { $("search").value = text; state.query = text; update(); fitVisible(); } };
   document.body.dataset.ready = "true";
 })();
