@@ -185,7 +185,7 @@ def build_view(
     network = graph.to_networkx()
     total_nodes, total_statements = network.number_of_nodes(), network.number_of_edges()
     if top is not None and network.number_of_nodes() > top:
-        network = network.subgraph(most_connected(network, top)).copy()
+        network = _induced(network, most_connected(network, top))
     if connected_only:
         network.remove_nodes_from(list(nx.isolates(network)))
 
@@ -233,6 +233,18 @@ def build_view(
         total_nodes=total_nodes,
         total_statements=total_statements,
     )
+
+
+def _induced(network: nx.MultiDiGraph, keep: Iterable[str]) -> nx.MultiDiGraph:
+    """The graph on ``keep``, in the original graph's order. (networkx's ``subgraph``
+    iterates over a set when it keeps few nodes: an order that changes between runs.)"""
+    import networkx as nx
+
+    kept = set(keep)
+    result = nx.MultiDiGraph(name=network.graph.get("name", ""))
+    result.add_nodes_from((n, d) for n, d in network.nodes(data=True) if n in kept)
+    result.add_edges_from((u, v, k, d) for u, v, k, d in network.edges(keys=True, data=True) if u in kept and v in kept)
+    return result
 
 
 def most_connected(network: nx.MultiDiGraph, top: int) -> list[str]:
@@ -296,7 +308,7 @@ def layout_positions(network: nx.Graph, *, seed: int = 7, iterations: int = 120,
     connected = [g for g in groups if len(g) > 1]
     alone = [g[0] for g in groups if len(g) == 1]
 
-    boxes = [_group_layout(simple.subgraph(group), seed=seed, iterations=iterations, spacing=spacing) for group in connected]
+    boxes = [_group_layout(_own_graph(simple, group), seed=seed, iterations=iterations, spacing=spacing) for group in connected]
     cell_width, cell_height = spacing * 1.7, spacing * 0.9  # room for a label under each lone entity
     gap = spacing * 1.2
     area = sum((_box_size(b)[0] + gap) * (_box_size(b)[1] + gap) for b in boxes) + len(alone) * cell_width * cell_height
@@ -312,6 +324,18 @@ def layout_positions(network: nx.Graph, *, seed: int = 7, iterations: int = 120,
             row, column = divmod(index, columns)
             positions[node] = (column * cell_width, first + row * cell_height)
     return positions
+
+
+def _own_graph(graph: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The group as a graph of its own, nodes and edges in a fixed order. (A networkx
+    subgraph view of a few nodes iterates over a set: its order, and so the layout,
+    would change with Python's hash seed from one run to the next.)"""
+    import networkx as nx
+
+    group = nx.Graph()
+    group.add_nodes_from(nodes)
+    group.add_edges_from((u, v) for u in nodes for v in graph[u] if u < v)
+    return group
 
 
 def _group_layout(group: nx.Graph, *, seed: int, iterations: int, spacing: float) -> dict[str, tuple[float, float]]:
@@ -608,7 +632,7 @@ def _graphviz_legend(view: View) -> str:
     shown = f"{len(view.nodes)} of {view.total_nodes} entities, {view.statements} of {view.total_statements} pieces of evidence"
     return (
         '<<table border="0" cellspacing="2" cellpadding="1">'
-        f'<tr><td colspan="6" align="left"><b>{escape(view.title)}</b> ({escape(shown)})</td></tr>'
+        f'<tr><td colspan="6" align="left"><b>{escape(view.title)}</b>&#160; ({escape(shown)})</td></tr>'
         f'<tr>{types}<td colspan="2"></td></tr><tr>{classes}</tr>'
         '<tr><td colspan="6" align="left">shapes: person ellipse, state hexagon, organization box, location diamond;'
         ' dashed: hypothetical, negated or reported only; ×n: pieces of evidence</td></tr></table>>'
@@ -641,27 +665,53 @@ def _plain_svg(view: View) -> str:
     width, height = max(xs) - left + margin * 2, max(ys) - top + margin + 70
     where = {n.id: (n.x - left, n.y - top) for n in view.nodes}
     top_degree = max((n.degree for n in view.nodes), default=1) or 1
+    radius = {n.id: 6 + 10 * math.sqrt(n.degree / top_degree) for n in view.nodes}
+    symmetric = {name for name, kind in relation_types().items() if kind.symmetric}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}"'
         ' font-family="DejaVu Sans, Helvetica, Arial, sans-serif">',
+        "<defs>" + "".join(
+            f'<marker id="arrow-{key}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto">'
+            f'<path d="M0,1 L10,5 L0,9 z" fill="{item.colour}"/></marker>'
+            for key, item in EDGE_CLASSES.items()
+        ) + "</defs>",
         f'<rect width="{width:.0f}" height="{height:.0f}" fill="white"/>',
     ]
-    for edge, dashed in _picture_edges(view):
+    edges = _picture_edges(view)
+    # Edges between the same two entities bend apart, each with its label on its own curve.
+    between: dict[frozenset[str], list[ViewEdge]] = defaultdict(list)
+    for edge, _ in edges:
+        between[frozenset((edge.source, edge.target))].append(edge)
+    for edge, dashed in edges:
         (x1, y1), (x2, y2) = where[edge.source], where[edge.target]
-        colour = EDGE_CLASSES[edge_class(edge.relation)].colour
+        length = math.hypot(x2 - x1, y2 - y1) or 1.0
+        ux, uy = (x2 - x1) / length, (y2 - y1) / length
+        siblings = between[frozenset((edge.source, edge.target))]
+        bend = (siblings.index(edge) - (len(siblings) - 1) / 2) * 16.0
+        if edge.source > edge.target:  # the same side whichever way the edge points
+            bend = -bend
+        # Start and end on the circles' rims, so the arrowhead shows.
+        sx, sy = x1 + ux * radius[edge.source], y1 + uy * radius[edge.source]
+        ex, ey = x2 - ux * (radius[edge.target] + 2), y2 - uy * (radius[edge.target] + 2)
+        mx, my = (sx + ex) / 2 - uy * bend, (sy + ey) / 2 + ux * bend
+        key = edge_class(edge.relation)
+        colour = EDGE_CLASSES[key].colour
         dash = ' stroke-dasharray="6 4"' if dashed else ""
-        out.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" stroke-width="1.4"{dash}/>')
+        arrow = "" if edge.relation in symmetric else f' marker-end="url(#arrow-{key})"'
         out.append(
-            f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 3:.1f}" font-size="9" fill="{_shade(colour, 0.35)}"'
-            f' text-anchor="middle">{escape(_edge_label(edge))}</text>'
+            f'<path d="M{sx:.1f},{sy:.1f} Q{2 * mx - (sx + ex) / 2:.1f},{2 * my - (sy + ey) / 2:.1f} {ex:.1f},{ey:.1f}"'
+            f' fill="none" stroke="{colour}" stroke-width="1.4"{dash}{arrow}/>'
+        )
+        out.append(
+            f'<text x="{mx:.1f}" y="{my - 2:.1f}" font-size="9" fill="{_shade(colour, 0.35)}" text-anchor="middle"'
+            f' stroke="white" stroke-width="2.5" paint-order="stroke">{escape(_edge_label(edge))}</text>'
         )
     for node in view.nodes:
         x, y = where[node.id]
         style = NODE_STYLES.get(node.type, NODE_STYLES[EntityType.PERSON])
-        radius = 6 + 10 * math.sqrt(node.degree / top_degree)
-        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{style.colour}" stroke="white" stroke-width="1.5"/>')
+        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius[node.id]:.1f}" fill="{style.colour}" stroke="white" stroke-width="1.5"/>')
         out.append(
-            f'<text x="{x:.1f}" y="{y + radius + 12:.1f}" font-size="11" text-anchor="middle" fill="#222"'
+            f'<text x="{x:.1f}" y="{y + radius[node.id] + 12:.1f}" font-size="11" text-anchor="middle" fill="#222"'
             f' stroke="white" stroke-width="3" paint-order="stroke">{escape(node.label)}</text>'
         )
     legend_y = height - 40
