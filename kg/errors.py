@@ -45,3 +45,7 @@ class ServeError(KgError):
 
 class PushError(KgError):
     """An external SPARQL store cannot be reached or refused the graph."""
+
+
+class VizError(KgError):
+    """A picture that cannot be drawn with what is installed, or a bad view option."""

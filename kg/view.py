@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import KgError
+from kg.errors import VizError
 from kg.model import EntityType, Modality
 from kg.ontology import relation_types
 
@@ -39,10 +39,6 @@ DEFAULT_TOP = 60
 PICTURE_FORMATS = ("svg", "png")
 VIEW_FORMATS = ("html", *PICTURE_FORMATS)
 PICTURE_TITLE = "kg: the most connected entities"
-
-
-class VizError(KgError):
-    """A picture that cannot be drawn with what is installed, or a bad view option."""
 
 
 # ------------------------------------------------------------------ styles

@@ -257,3 +257,36 @@ def test_screenshot(page):
     target = ARTIFACTS / "graph.png"
     assert page.save_screenshot(str(target))
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_large_graph_loads_and_searches(driver, tmp_path):
+    """Past 1,500 entities the page labels relations for the selection only; it must still
+    draw everything, search (accents ignored) and show evidence."""
+    from kg.model import Entity, EntityType, Evidence, Extraction, Modality, Relation
+    from tests.test_view import synthetic_graph
+
+    graph = synthetic_graph(stars=[500, 400, 300] + [1] * 100, alone=200)
+    vucic = Entity("person:aleksandar vucic", "Aleksandar Vučić", EntityType.PERSON)
+    dan = Entity("person:nicusor dan", "Nicușor Dan", EntityType.PERSON)
+    sentence = "Aleksandar Vučić met Nicușor Dan in Belgrade."
+    evidence = Evidence("belgrade", sentence, 0, len(sentence), (0, 16), (21, 32))
+    meeting = Relation(vucic.key, "meetsWith", dan.key, Modality.ASSERTED, 0.9, "test", evidence)
+    graph.add(Extraction(Document("belgrade", sentence), (vucic, dan), (meeting,)))
+    path = tmp_path / "large.html"
+    graph.to_html(path)
+    driver.get(path.as_uri())
+    _wait(driver, "return document.body.dataset.ready === 'true'", timeout=60)
+    status = _status(driver)
+    assert status["nodes"] == graph.to_networkx().number_of_nodes() > 1500
+    assert status["statements"] == graph.to_networkx().number_of_edges()
+    assert driver.execute_script("return kgView.cy.edges()[0].style('label')") == ""
+    driver.execute_script("kgView.search('vucic')")
+    assert _status(driver)["matches"] == 1
+    assert _shown_labels(driver) == {"Aleksandar Vučić", "Nicușor Dan"}
+    edge = _edge_id(driver, "Aleksandar Vučić", "meetsWith", "Nicușor Dan")
+    driver.execute_script("kgView.cy.getElementById(arguments[0]).emit('tap')", edge)
+    assert driver.execute_script("return kgView.cy.getElementById(arguments[0]).style('label')", edge) == "meetsWith"
+    marks = driver.find_elements("css selector", "#details .sentence mark")
+    assert [m.text for m in marks] == ["Aleksandar Vučić", "Nicușor Dan"]
+    severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    assert not severe, severe
