@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from kg.classifier import model_enabled, model_relations
 from kg.entities import analyse_entities, referenced_entities
 from kg.gazetteer import load_gazetteer
 from kg.ingest import ErrorHandler, masked_text, read_documents
@@ -25,11 +26,17 @@ def headline_end(document: Document) -> int:
     return newline if newline >= 0 else 0
 
 
-def extract_document(document: Document, doc) -> Extraction:
+def extract_document(document: Document, doc, *, use_model: bool | None = None) -> Extraction:
     """Entities and relations of one document from its spaCy parse."""
     gazetteer, lexicon = load_gazetteer(), load_lexicon()
     analysis = analyse_entities(doc, gazetteer, lexicon, headline_end=headline_end(document))
     relations = extract_relations(doc, analysis, lexicon, gazetteer, document_id=document.id)
+    # --- relation-model hook (kg/classifier.py): the statistical classifier adds
+    # relations where the rules found none for a pair in a sentence; rules win.
+    # Off with use_model=False or KG_RELATION_MODEL=0.
+    if model_enabled(use_model):
+        relations += model_relations(doc, analysis, lexicon, gazetteer, document_id=document.id, rule_relations=relations)
+    # --- end of relation-model hook
     return Extraction(
         document=document,
         entities=tuple(referenced_entities(analysis, {r.source for r in relations} | {r.target for r in relations})),
@@ -38,9 +45,16 @@ def extract_document(document: Document, doc) -> Extraction:
 
 
 def extract(
-    inputs: Iterable[str | Document], *, model: str | None = None, on_error: ErrorHandler | None = None
+    inputs: Iterable[str | Document],
+    *,
+    model: str | None = None,
+    on_error: ErrorHandler | None = None,
+    use_model: bool = True,
 ) -> Iterator[Extraction]:
-    """Extract every document of the inputs (paths, ``"-"`` or ``Document`` objects)."""
+    """Extract every document of the inputs (paths, ``"-"`` or ``Document`` objects).
+
+    ``use_model`` adds the relation classifier's edges to the rules' ones
+    (``$KG_RELATION_MODEL=0`` turns it off whatever the argument says)."""
     from kg.nlp import parse
 
     documents = read_documents(inputs, on_error=on_error)
@@ -52,4 +66,4 @@ def extract(
             yield masked_text(document)
 
     for doc in parse(texts(), model=model):
-        yield extract_document(pending.pop(0), doc)
+        yield extract_document(pending.pop(0), doc, use_model=use_model)
