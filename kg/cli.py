@@ -305,6 +305,50 @@ def export_command(format_name, out, list_formats, store):
 
 
 @main.command()
+@store_option
+@click.option(
+    "--format", "format_name", type=click.Choice(["html", "svg", "png"], case_sensitive=False), default="html",
+    show_default=True, help="html: an interactive page that works offline; svg or png: a picture for reports.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), help="File to write, or - for standard output (default: graph.FORMAT).")
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Show only the N most connected entities (pictures: 60 unless given; pages: all).")
+@click.option("--title", default=None, help="Title shown on the page or picture.")
+@_fail_cleanly
+def viz(store, format_name, out, top, title):
+    """Draw the stored graph: an HTML page to explore, or an SVG/PNG picture.
+
+    The page is one self-contained file (no network needed): search by name,
+    filter by relation, entity type, modality, document and date, and click a
+    relation to read its evidence. Pictures show the most connected entities
+    and use Graphviz when it is installed.
+
+    \b
+    Example:
+      kg viz --out graph.html
+      kg viz --format svg --top 40 --out report/graph.svg
+    """
+    from kg.graph import KnowledgeGraph
+    from kg.view import DEFAULT_TOP, graphviz_available
+
+    format_name = format_name.lower()
+    with KnowledgeGraph.open(store, read_only=True) as graph:
+        if format_name == "html":
+            content = graph.to_html(title=title, top=top).encode("utf-8")
+        else:
+            content = graph.to_picture(format_name, top=top or DEFAULT_TOP, title=title)
+    target = out if out is not None else Path(f"graph.{format_name}")
+    if str(target) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    from kg.view import write_view
+
+    write_view(target, content)
+    how = "" if format_name == "html" or graphviz_available() else " (Graphviz not found: drawn by kg's built-in SVG renderer)"
+    click.echo(f"wrote {target}{how}", err=True)
+
+
+@main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="[FILE]...")
 @click.option("--format", "format_name", default=None, help="RDF format of the files (default: from each extension).")
 @store_option

@@ -57,5 +57,9 @@ class PushError(KgError):
     """An external SPARQL store cannot be reached or refused the graph."""
 
 
+class VizError(KgError):
+    """A picture that cannot be drawn with what is installed, or a bad view option."""
+
+
 class InputWarning(UserWarning):
     """An input that was read, with a caveat: a guessed encoding, replaced bytes."""

@@ -13,6 +13,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from kg.classifier import model_enabled, model_relations
 from kg.entities import analyse_entities, referenced_entities
 from kg.gazetteer import load_gazetteer
 from kg.errors import InputError
@@ -31,7 +32,9 @@ def headline_end(document: Document) -> int:
     return newline if newline >= 0 else 0
 
 
-def extract_document(document: Document, doc, *, offset: int = 0, first_sentence: int = 0) -> Extraction:
+def extract_document(
+    document: Document, doc, *, use_model: bool | None = None, offset: int = 0, first_sentence: int = 0
+) -> Extraction:
     """Entities and relations of one document from its spaCy parse.
 
     ``doc`` may parse a piece of the text that starts at character ``offset``
@@ -40,6 +43,12 @@ def extract_document(document: Document, doc, *, offset: int = 0, first_sentence
     gazetteer, lexicon = load_gazetteer(), load_lexicon()
     analysis = analyse_entities(doc, gazetteer, lexicon, headline_end=headline_end(document) if offset == 0 else 0)
     relations = extract_relations(doc, analysis, lexicon, gazetteer, document_id=document.id)
+    # --- relation-model hook (kg/classifier.py): the statistical classifier adds
+    # relations where the rules found none for a pair in a sentence; rules win.
+    # Off with use_model=False or KG_RELATION_MODEL=0.
+    if model_enabled(use_model):
+        relations += model_relations(doc, analysis, lexicon, gazetteer, document_id=document.id, rule_relations=relations)
+    # --- end of relation-model hook
     extraction = Extraction(
         document=document,
         entities=tuple(referenced_entities(analysis, {r.source for r in relations} | {r.target for r in relations})),
@@ -91,11 +100,17 @@ class _Piece:
 
 
 def extract(
-    inputs: Iterable[str | Document], *, model: str | None = None, on_error: ErrorHandler | None = None,
+    inputs: Iterable[str | Document],
+    *,
+    model: str | None = None,
+    on_error: ErrorHandler | None = None,
+    use_model: bool = True,
     chunk_chars: int | None = None,
 ) -> Iterator[Extraction]:
     """Extract every document of the inputs (paths, ``"-"`` or ``Document`` objects).
 
+    ``use_model`` adds the relation classifier's edges to the rules' ones
+    (``$KG_RELATION_MODEL=0`` turns it off whatever the argument says).
     A document whose extraction fails (a bug in a rule) is reported to
     ``on_error`` and the others go on; without ``on_error`` the error is raised.
     """
@@ -118,7 +133,9 @@ def extract(
         piece = pending.popleft()
         if not failed:
             try:
-                parts.append(extract_document(piece.document, doc, offset=piece.start, first_sentence=sentences))
+                parts.append(extract_document(
+                    piece.document, doc, use_model=use_model, offset=piece.start, first_sentence=sentences
+                ))
                 sentences += sum(1 for _ in doc.sents)
             except Exception as error:  # one document's bug must not end the run
                 if on_error is None:

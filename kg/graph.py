@@ -225,6 +225,27 @@ class KnowledgeGraph:
         """Entities as nodes, one edge per relation and piece of evidence."""
         return _networkx(self)
 
+    def to_html(self, destination: str | Path | None = None, *, title: str | None = None, top: int | None = None) -> str | None:
+        """One self-contained HTML page that shows the graph (see ``kg.view``); written to
+        ``destination`` when given, else returned."""
+        from kg.view import to_html, write_view
+
+        page = to_html(self, title=title, top=top)
+        if destination is None:
+            return page
+        write_view(destination, page.encode("utf-8"))
+        return None
+
+    def to_picture(self, format: str = "svg", destination: str | Path | None = None, *, top: int = 60, title: str | None = None) -> bytes | None:
+        """A static SVG or PNG picture of the ``top`` most connected entities (see ``kg.view``)."""
+        from kg.view import to_picture, write_view
+
+        picture = to_picture(self, format, top=top, title=title)
+        if destination is None:
+            return picture
+        write_view(destination, picture)
+        return None
+
     def validate(self):
         """Check the merged graph against kg's SHACL shapes: a ``kg.validate.ValidationReport``."""
         from kg.validate import validate_graph
