@@ -2,6 +2,7 @@
 #   make exports   install kg, build the sample graph into exports/ in every format, validate it,
 #                  and draw it (exports/graph.html, exports/graph.svg)
 #   make test      install kg with its test extras and run the whole suite
+#   make bench     run the benchmarks (BENCH_ARGS=--quick for the 3-minute version)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,9 @@ SAMPLE_STORE := build/sample-store
 EXPORT_FORMATS := turtle ntriples trig nquads rdfxml jsonld graphml gexf cytoscape neo4j
 RDF_EXPORTS := exports/graph.ttl exports/graph.nt exports/graph.trig exports/graph.nq exports/graph.rdf exports/graph.jsonld
 
-.PHONY: exports test install install-test clean
+BENCH_ARGS ?=
+
+.PHONY: exports test bench install install-test clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kg needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -34,6 +37,9 @@ exports: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build .kg-store .pytest_cache

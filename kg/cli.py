@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -119,10 +120,15 @@ def main() -> None:
     help="Export format(s) written with --out (repeat the option for several).",
 )
 @model_option
+@click.option(
+    "--workers", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Extract in this many processes (the store keeps one writer).",
+)
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Extract on the Dask cluster whose scheduler is at ADDRESS (needs kg[scale]).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Print a line for each document as it is stored.")
 @_fail_cleanly
-def build(inputs, store, fresh, out_dir, formats, model, quiet, verbose):
+def build(inputs, store, fresh, out_dir, formats, model, workers, dask_address, quiet, verbose):
     """Read articles and add them to the graph store.
 
     PATH is a .txt file (first line: headline), an .html page (its main
@@ -134,6 +140,8 @@ def build(inputs, store, fresh, out_dir, formats, model, quiet, verbose):
     \b
     Example:
       kg build samples/articles samples/feed.jsonl --out exports/
+      kg build big-feed.jsonl --workers 2
+      kg build big-feed.jsonl --dask tcp://scheduler:8786
     """
     from kg.formats import export_format
     from kg.graph import KnowledgeGraph, build as build_graph
@@ -145,16 +153,18 @@ def build(inputs, store, fresh, out_dir, formats, model, quiet, verbose):
     if fresh:
         graph.clear()
     problems = _InputProblems()
-    results = []
+    results: Counter[str] = Counter()  # documents by status: counts, not records, so a long build stays small
     with _progress(quiet) as advance:
         def on_document(result):
-            results.append(result)
+            results[result.status] += 1
             advance(result)
             if verbose:
                 click.echo(f"{result.status} {_one_line(result.document)} ({result.entities} entities, {result.relations} relations)", err=True)
 
         with _input_warnings():
-            build_graph(inputs, model=model, graph=graph, on_error=problems, progress=on_document)
+            build_graph(
+                inputs, model=model, graph=graph, on_error=problems, progress=on_document, workers=workers, dask=dask_address
+            )
     graph.flush()
     if out_dir is not None:
         for export in exports:
@@ -200,11 +210,9 @@ class _progress:
         return False
 
 
-def _print_build_summary(results, stats) -> None:
-    added = sum(r.status == "added" for r in results)
-    replaced = sum(r.status == "replaced" for r in results)
-    unchanged = sum(r.status == "unchanged" for r in results)
-    click.echo(f"{len(results)} documents read: {added} added, {replaced} replaced, {unchanged} unchanged")
+def _print_build_summary(results: Counter[str], stats) -> None:
+    added, replaced, unchanged = results["added"], results["replaced"], results["unchanged"]
+    click.echo(f"{results.total()} documents read: {added} added, {replaced} replaced, {unchanged} unchanged")
     _print_stats(stats)
 
 

@@ -86,7 +86,7 @@ def _person_name(span, lexicon: Lexicon) -> tuple[str, int]:
         dropped += 1
     if not tokens:
         return "", dropped
-    text = span.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+    text = span.doc[tokens[0].i : tokens[-1].i + 1].text  # not doc.text: spaCy rebuilds that from every token
     return _surface(text), dropped
 
 

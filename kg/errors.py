@@ -63,3 +63,7 @@ class VizError(KgError):
 
 class InputWarning(UserWarning):
     """An input that was read, with a caveat: a guessed encoding, replaced bytes."""
+
+
+class ClusterError(KgError):
+    """A Dask cluster that cannot be reached or used."""

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
+# Documents between flushes of an on-disk store while building: RocksDB's write
+# buffers grow until flushed, so without this a build's memory grows with the corpus.
+FLUSH_EVERY = 64
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 LOCK_FILE = "kg-writer.lock"
 
@@ -59,7 +63,13 @@ class QueryResult:
     variables: tuple[str, ...] = ()
     rows: tuple[tuple[str | None, ...], ...] = ()
     boolean: bool | None = None
-    payload: bytes = b""  # SPARQL JSON results or Turtle, as serialised by Oxigraph
+    # Makes ``payload``; only called when it is asked for (a SELECT then runs again).
+    render: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def payload(self) -> bytes:
+        """SPARQL JSON results or Turtle, as serialised by Oxigraph."""
+        return self.render() if self.render is not None else b""
 
     def __iter__(self):
         return iter(self.rows)
@@ -173,8 +183,23 @@ class KnowledgeGraph:
     # ------------------------------------------------------------ reading
     def triples(self) -> list[ox.Triple]:
         """The merged graph: every triple of every document, once, in a stable order."""
+        if self._has_merged_graph():
+            return [quad.triple for quad in ox.parse(self.merged_ntriples(), format=ox.RdfFormat.N_TRIPLES, lenient=True)]
         seen = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store}
         return sorted(seen, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+    def merged_ntriples(self) -> bytes:
+        """The merged graph as sorted N-Triples: the lines of ``triples()``, in its order.
+
+        Oxigraph writes the lines and a byte sort orders them: a line sorts as its
+        subject, predicate and object do (each term ends in a character that sorts
+        before any that could continue it), and a million triples take seconds.
+        """
+        if not self._has_merged_graph():  # a store written before the merged graph was kept
+            return ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES)
+        lines = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines(keepends=True)
+        lines.sort()
+        return b"".join(lines)
 
     def quads(self) -> list[ox.Quad]:
         """Every document's quads, in its named graph (the merged default graph left out)."""
@@ -202,14 +227,17 @@ class KnowledgeGraph:
         except (OSError, RuntimeError) as error:
             raise QueryError(f"query failed: {str(error).splitlines()[0]}") from None
         if isinstance(result, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(result), payload=result.serialize(format=ox.QueryResultsFormat.JSON))
+            payload = result.serialize(format=ox.QueryResultsFormat.JSON)
+            return QueryResult("ask", boolean=bool(result), render=lambda: payload)
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
             rows = tuple(tuple(_term_value(solution[v]) for v in variables) for solution in result)
-            again = self.store.query(sparql, **options)
-            return QueryResult("select", variables, rows, payload=again.serialize(format=ox.QueryResultsFormat.JSON))
+            def render() -> bytes:  # solutions are read once: the JSON runs the query again, if it is asked for
+                return self.store.query(sparql, **options).serialize(format=ox.QueryResultsFormat.JSON)
+
+            return QueryResult("select", variables, rows, render=render)
         triples = list(result)
-        return QueryResult("graph", payload=ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+        return QueryResult("graph", render=lambda: ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
 
     def to_rdf(self) -> rdflib.Graph:
         """The merged graph as an rdflib ``Graph``."""
@@ -342,18 +370,30 @@ def _writer_lock(store: Path) -> IO[str] | None:
 
 
 def build(
-    inputs: Iterable, *, model: str | None = None, graph: KnowledgeGraph | None = None, on_error=None, progress=None
+    inputs: Iterable,
+    *,
+    model: str | None = None,
+    graph: KnowledgeGraph | None = None,
+    on_error=None,
+    progress=None,
+    workers: int = 1,
+    dask=None,
 ) -> KnowledgeGraph:
     """Build (or extend) a knowledge graph from texts, paths or ``Document`` objects.
 
     A string that names an existing file or folder (or ``"-"``) is read as a
-    path; any other string is taken as the text of an article.
+    path; any other string is taken as the text of an article. ``workers``
+    runs extraction in that many processes, ``dask`` (a scheduler address or
+    a ``distributed.Client``) on a Dask cluster; the graph is the same.
     """
-    from kg.extract import extract
+    from kg.parallel import extractions
 
     graph = graph if graph is not None else KnowledgeGraph()
-    for extraction in extract(_as_inputs(inputs), model=model, on_error=on_error):
+    documents = extractions(_as_inputs(inputs), model=model, on_error=on_error, workers=workers, dask=dask)
+    for number, extraction in enumerate(documents, start=1):
         result = graph.add(extraction)
+        if number % FLUSH_EVERY == 0:
+            graph.flush()
         if progress is not None:
             progress(result)
     return graph

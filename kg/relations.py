@@ -273,7 +273,7 @@ class _Rules:
             if child.dep_ in {"compound", "amod", "punct", "nmod"} and child.i >= token.i - 3:
                 left = min(left, child, key=lambda t: t.i)
                 break
-        phrase = " ".join(self.doc.text[left.idx : token.idx + len(token)].lower().split())
+        phrase = " ".join(self.doc[left.i : token.i + 1].text.lower().split())  # not doc.text: rebuilt per call
         title = next((t for t in titles if phrase.endswith(t.phrase) or t.phrase == token.lower_), titles[-1])
         if title.relation == "leaderOf" and self._subordinate(token, title):
             # "Deputy Prime Minister", "foreign policy chief": a post under the leader

@@ -286,3 +286,36 @@ def test_build_accepts_texts_paths_and_documents(tmp_path, news_files):
 def test_build_accepts_a_single_path(news_files):
     graph = kg.build(news_files[0])
     assert graph.stats()["documents"] == 1
+
+
+# ------------------------------------------------------------------ fast paths for big graphs
+
+
+def test_merged_ntriples_are_the_triples_in_their_sorted_order(news_graph):
+    import pyoxigraph as ox
+
+    every = {ox.Triple(q.subject, q.predicate, q.object) for q in news_graph.store}
+    expected = sorted(every, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    assert news_graph.triples() == expected
+    assert news_graph.merged_ntriples() == ox.serialize(expected, format=ox.RdfFormat.N_TRIPLES)
+
+
+@pytest.mark.parametrize("query, kind", [
+    ("SELECT ?s WHERE { ?s a kg:State } ORDER BY ?s", "select"),
+    ("ASK { ?s a kg:State }", "ask"),
+    ("CONSTRUCT { ?s a kg:State } WHERE { ?s a kg:State }", "graph"),
+])
+def test_query_payload_is_oxigraphs_serialisation_made_when_asked_for(news_graph, query, kind):
+    import pyoxigraph as ox
+
+    from kg.rdf import PREFIXES
+
+    result = news_graph.query(query)
+    assert result.kind == kind
+    assert "payload" not in vars(result)  # nothing serialised until someone asks
+    raw = news_graph.store.query(query, prefixes=PREFIXES)
+    if kind == "graph":
+        expected = ox.serialize(list(raw), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    else:
+        expected = raw.serialize(format=ox.QueryResultsFormat.JSON)
+    assert result.payload == expected
