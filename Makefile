@@ -1,5 +1,6 @@
 # Two entry points, each self-contained on a fresh machine (Python >= 3.11):
-#   make exports   install kg, build the sample graph into exports/ in every format, validate it
+#   make exports   install kg, build the sample graph into exports/ in every format, validate it,
+#                  and draw it (exports/graph.html, exports/graph.svg)
 #   make test      install kg with its test extras and run the whole suite
 #   make bench     run the benchmarks (BENCH_ARGS=--quick for the 3-minute version)
 PYTHON ?= python3
@@ -26,9 +27,13 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
+# Every export, validated; then the page and the picture (without Debian's graphviz,
+# kg draws the SVG with its own renderer and says so).
 exports: install
 	$(BIN)/kg build $(SAMPLES) --store $(SAMPLE_STORE) --fresh --out exports $(addprefix --format ,$(EXPORT_FORMATS))
 	$(BIN)/kg validate $(RDF_EXPORTS)
+	$(BIN)/kg viz --store $(SAMPLE_STORE) --title "kg: the sample articles" --out exports/graph.html
+	$(BIN)/kg viz --store $(SAMPLE_STORE) --format svg --out exports/graph.svg
 
 test: install-test
 	$(BIN)/python -m pytest

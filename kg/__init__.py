@@ -10,9 +10,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from kg.errors import ClusterError, InputError, KgError, ModelNotFound, QueryError, StoreError, UnknownFormat
+from kg.errors import ClusterError, InputError, InputWarning, KgError, ModelNotFound, QueryError, StoreError, UnknownFormat
 from kg.graph import KnowledgeGraph, QueryResult, build
 from kg.model import Document, Entity, EntityType, Evidence, Extraction, Mention, Modality, Relation
+
+
+# Load the kg.extract module now: loaded later (by kg.build or kg.parallel), the import
+# system would set the package's ``extract`` attribute to the module, hiding the function.
+import kg.extract as _extraction  # noqa: E402,F401
 
 
 def extract(inputs, *, model: str | None = None, on_error=None, workers: int = 1, dask=None):
@@ -31,6 +36,7 @@ __all__ = [
     "Evidence",
     "Extraction",
     "InputError",
+    "InputWarning",
     "KgError",
     "KnowledgeGraph",
     "Mention",

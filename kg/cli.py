@@ -7,21 +7,29 @@ exit; heavy imports happen inside the commands so ``kg --help`` is instant.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
+import warnings
 from collections import Counter
 from pathlib import Path
 
 import click
 
 from kg import __version__
-from kg.errors import InputError, KgError
+from kg.errors import InputError, InputWarning, KgError
 from kg.formats import format_names  # light: the writers import their libraries when they run
 
 DEFAULT_STORE = ".kg-store"
 STORE_ENV = "KG_STORE"
+
+
+def _one_line(text: object) -> str:
+    """``text`` with line breaks and other control characters escaped: a file
+    or record id may hold them, and a message must stay one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 def _fail_cleanly(command):
@@ -32,7 +40,9 @@ def _fail_cleanly(command):
         try:
             return command(*args, **kwargs)
         except KgError as error:
-            raise click.ClickException(str(error)) from None
+            exception = click.ClickException(_one_line(error))
+            exception.exit_code = error.exit_code  # 2 for a bad option value, as for click's usage errors
+            raise exception from None
         except BrokenPipeError:  # `kg export | head`
             sys.stderr.close()
             raise SystemExit(0) from None
@@ -64,10 +74,27 @@ class _InputProblems:
 
     def __call__(self, error: InputError) -> None:
         self.count += 1
-        click.echo(f"kg: warning: {error}", err=True)
+        click.echo(f"kg: error: {_one_line(error)}", err=True)
 
     def exit_code(self) -> int:
         return 1 if self.count else 0
+
+
+@contextlib.contextmanager
+def _input_warnings():
+    """Print each input read with a caveat (guessed encoding, replaced bytes) as one line."""
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, InputWarning):
+            click.echo(f"kg: warning: {_one_line(message)}", err=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", InputWarning)
+        warnings.showwarning = show
+        yield
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -99,11 +126,13 @@ def main() -> None:
 )
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Extract on the Dask cluster whose scheduler is at ADDRESS (needs kg[scale]).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Print a line for each document as it is stored.")
 @_fail_cleanly
-def build(inputs, store, fresh, out_dir, formats, model, workers, dask_address, quiet):
+def build(inputs, store, fresh, out_dir, formats, model, workers, dask_address, quiet, verbose):
     """Read articles and add them to the graph store.
 
-    PATH is a .txt file (first line: headline), a .jsonl file of
+    PATH is a .txt file (first line: headline), an .html page (its main
+    text, headline first), a .jsonl file of
     {"id", "text", "title"?, "date"?, "url"?} records, a folder (read
     recursively), or - for standard input. Re-adding an unchanged document
     does nothing; a changed document replaces what it said before.
@@ -129,10 +158,13 @@ def build(inputs, store, fresh, out_dir, formats, model, workers, dask_address, 
         def on_document(result):
             results[result.status] += 1
             advance(result)
+            if verbose:
+                click.echo(f"{result.status} {_one_line(result.document)} ({result.entities} entities, {result.relations} relations)", err=True)
 
-        build_graph(
-            inputs, model=model, graph=graph, on_error=problems, progress=on_document, workers=workers, dask=dask_address
-        )
+        with _input_warnings():
+            build_graph(
+                inputs, model=model, graph=graph, on_error=problems, progress=on_document, workers=workers, dask=dask_address
+            )
     graph.flush()
     if out_dir is not None:
         for export in exports:
@@ -213,13 +245,23 @@ def extract(inputs, jsonl, include_text, model):
 
     choose_model(model)
     problems = _InputProblems()
-    for extraction in extract_documents(inputs, model=model, on_error=problems):
-        record = to_record(extraction, include_text=include_text)
-        if jsonl:
-            click.echo(json.dumps(record, ensure_ascii=False))
-        else:
-            _print_record(record)
+    with _input_warnings():
+        for extraction in extract_documents(inputs, model=model, on_error=problems):
+            record = to_record(extraction, include_text=include_text)
+            if jsonl:
+                click.echo(_json_line(record))
+            else:
+                _print_record(record)
     sys.exit(problems.exit_code())
+
+
+_LINE_BREAKS_JSON_KEEPS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _json_line(record: dict) -> str:
+    """One JSON Lines line: json.dumps leaves NEL and the Unicode line and
+    paragraph separators raw, and readers that split on them would cut the record."""
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS_JSON_KEEPS)
 
 
 def _print_record(record) -> None:
@@ -268,6 +310,50 @@ def export_command(format_name, out, list_formats, store):
         sys.stdout.flush()
     else:
         export.write(graph, out)
+
+
+@main.command()
+@store_option
+@click.option(
+    "--format", "format_name", type=click.Choice(["html", "svg", "png"], case_sensitive=False), default="html",
+    show_default=True, help="html: an interactive page that works offline; svg or png: a picture for reports.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), help="File to write, or - for standard output (default: graph.FORMAT).")
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Show only the N most connected entities (pictures: 60 unless given; pages: all).")
+@click.option("--title", default=None, help="Title shown on the page or picture.")
+@_fail_cleanly
+def viz(store, format_name, out, top, title):
+    """Draw the stored graph: an HTML page to explore, or an SVG/PNG picture.
+
+    The page is one self-contained file (no network needed): search by name,
+    filter by relation, entity type, modality, document and date, and click a
+    relation to read its evidence. Pictures show the most connected entities
+    and use Graphviz when it is installed.
+
+    \b
+    Example:
+      kg viz --out graph.html
+      kg viz --format svg --top 40 --out report/graph.svg
+    """
+    from kg.graph import KnowledgeGraph
+    from kg.view import DEFAULT_TOP, graphviz_available
+
+    format_name = format_name.lower()
+    with KnowledgeGraph.open(store, read_only=True) as graph:
+        if format_name == "html":
+            content = graph.to_html(title=title, top=top).encode("utf-8")
+        else:
+            content = graph.to_picture(format_name, top=top or DEFAULT_TOP, title=title)
+    target = out if out is not None else Path(f"graph.{format_name}")
+    if str(target) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    from kg.view import write_view
+
+    write_view(target, content)
+    how = "" if format_name == "html" or graphviz_available() else " (Graphviz not found: drawn by kg's built-in SVG renderer)"
+    click.echo(f"wrote {target}{how}", err=True)
 
 
 @main.command()

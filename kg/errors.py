@@ -10,6 +10,8 @@ from __future__ import annotations
 class KgError(Exception):
     """A problem with the user's input or settings, explained in one line."""
 
+    exit_code = 1  # the CLI's exit status; 2 for a bad option value, as click uses for usage errors
+
 
 class InputError(KgError):
     """An input file or record that cannot be read."""
@@ -19,8 +21,16 @@ class ModelNotFound(KgError):
     """No usable spaCy model is installed."""
 
 
+class UnknownModel(ModelNotFound):
+    """A spaCy model that was asked for by name and is not installed."""
+
+    exit_code = 2
+
+
 class UnknownFormat(KgError):
     """An export format name that the registry does not know."""
+
+    exit_code = 2
 
 
 class QueryError(KgError):
@@ -45,6 +55,14 @@ class ServeError(KgError):
 
 class PushError(KgError):
     """An external SPARQL store cannot be reached or refused the graph."""
+
+
+class VizError(KgError):
+    """A picture that cannot be drawn with what is installed, or a bad view option."""
+
+
+class InputWarning(UserWarning):
+    """An input that was read, with a caveat: a guessed encoding, replaced bytes."""
 
 
 class ClusterError(KgError):

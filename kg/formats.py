@@ -5,6 +5,7 @@ Adding a format is one ``register`` call with a writer function.
 
 from __future__ import annotations
 
+import glob
 import io
 import os
 import tempfile
@@ -53,7 +54,10 @@ class ExportFormat:
             folder = Path(destination)  # type: ignore[arg-type]
             if folder.exists() and not folder.is_dir():
                 raise ExportError(f"{folder}: is a file; the {self.name} format writes a folder of files")
-            self.writer(graph, folder)  # type: ignore[arg-type]
+            try:
+                self.writer(graph, folder)  # type: ignore[arg-type]
+            except OSError as error:
+                raise ExportError(f"{folder}: cannot write the {self.name} export ({error.strerror or error})") from None
             return None
         if destination is None:
             buffer = io.BytesIO()
@@ -65,14 +69,22 @@ class ExportFormat:
         path = Path(destination)
         if path.is_dir():
             raise ExportError(f"{path}: is a folder; give a file name, e.g. {path / f'graph.{self.extension}'}")
-        write_atomically(path, lambda handle: self.writer(graph, handle))
+        try:
+            write_atomically(path, lambda handle: self.writer(graph, handle))
+        except OSError as error:
+            raise ExportError(f"{path}: cannot write the {self.name} export ({error.strerror or error})") from None
         return None
 
 
 def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write to a temporary file beside ``path``, then rename: a killed run never leaves half a file."""
+    """Write to a temporary file beside ``path``, then rename: a killed run never leaves half a file.
+
+    The temporary file's name carries the writer's PID; the next write of the
+    same file removes the ones whose writer is dead (a SIGKILL cannot be caught).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temporaries(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             write(stream)
@@ -85,6 +97,29 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files that killed writers of ``path`` left beside it."""
+    removed = []
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = candidate.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
 
 
 _REGISTRY: dict[str, ExportFormat] = {}
@@ -135,9 +170,29 @@ def _rdf_writer(rdf_format_name: str, *, quads: bool = False) -> Writer:
 def _graphml(graph: KnowledgeGraph, stream: IO[bytes]) -> None:
     import networkx as nx
 
-    nx.write_graphml_lxml(graph.to_networkx(), stream, named_key_ids=True) if _has_lxml() else nx.write_graphml_xml(
-        graph.to_networkx(), stream, named_key_ids=True
+    view = xml_safe_attributes(graph.to_networkx())
+    nx.write_graphml_lxml(view, stream, named_key_ids=True) if _has_lxml() else nx.write_graphml_xml(
+        view, stream, named_key_ids=True
     )
+
+
+def xml_safe_attributes(view):
+    """The networkx graph with every string attribute (and string node id) stripped of characters XML forbids."""
+    from kg.rdf import _xml_safe
+
+    def safe(attributes: dict) -> dict:
+        return {key: _xml_safe(value) if isinstance(value, str) else value for key, value in attributes.items()}
+
+    clean = view.__class__(**safe(view.graph))
+    names = {node: _xml_safe(node) if isinstance(node, str) else node for node in view.nodes}
+    clean.add_nodes_from((names[node], safe(data)) for node, data in view.nodes(data=True))
+    if view.is_multigraph():
+        clean.add_edges_from(
+            (names[u], names[v], _xml_safe(k) if isinstance(k, str) else k, safe(d)) for u, v, k, d in view.edges(keys=True, data=True)
+        )
+    else:
+        clean.add_edges_from((names[u], names[v], safe(d)) for u, v, d in view.edges(data=True))
+    return clean
 
 
 def _has_lxml() -> bool:
@@ -174,7 +229,7 @@ def _gexf(graph: KnowledgeGraph, stream: IO[bytes]) -> None:
     import networkx as nx
 
     buffer = io.BytesIO()
-    nx.write_gexf(gexf_view(graph.to_networkx()), buffer)
+    nx.write_gexf(gexf_view(xml_safe_attributes(graph.to_networkx())), buffer)
     # networkx stamps today's date into <meta>; without it the export is reproducible.
     stream.write(re.sub(rb' lastmodifieddate="[^"]*"', b"", buffer.getvalue(), count=1))
 
@@ -243,7 +298,8 @@ def _write_csv(stream: IO[bytes], header: tuple[str, ...], rows: list[list[str]]
     # RFC 4180 quoting (a quote inside a field is doubled), as the import tool reads by default.
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    # The csv module quotes a field with "\n" but not one with a bare "\r", which readers take for a line end.
+    writer.writerows([[field.replace("\r\n", "\n").replace("\r", "\n") for field in row] for row in rows])
     stream.write(text.getvalue().encode("utf-8"))
 
 

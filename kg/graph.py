@@ -8,10 +8,17 @@ it: Oxigraph 0.5's union of named graphs counts a triple once per document
 that states it (oxigraph/oxigraph#1919). ``to_networkx()`` derives the
 ``MultiDiGraph`` (nodes are entities, edges are relations with all their
 evidence) from it.
+
+Adding a document is one SPARQL update, which Oxigraph applies as one
+transaction: a run killed at any point leaves each document wholly in the
+store or wholly out, and the merged graph in step. One process writes to a
+store at a time: it holds a lock file (``kg-writer.lock``, with its PID) in
+the store's folder, and a second writer is told who holds it.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,6 +44,7 @@ FLUSH_EVERY = 64
 # Merged-graph exports up to this many triples are sorted (see KnowledgeGraph.write_merged).
 SORTED_EXPORT_LIMIT = 250_000
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+LOCK_FILE = "kg-writer.lock"
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class KnowledgeGraph:
         self.store = store if store is not None else ox.Store()
         self.base = base
         self.read_only = False
+        self._lock: IO[str] | None = None  # held while this graph may write to its folder
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -98,8 +107,14 @@ class KnowledgeGraph:
                 store = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
-                store = ox.Store(str(path))
-        except OSError as error:
+                lock = _writer_lock(path)
+                try:
+                    store = ox.Store(str(path))
+                except BaseException:
+                    if lock is not None:
+                        lock.close()
+                    raise
+        except (OSError, RuntimeError) as error:  # RuntimeError: RocksDB's "Corruption" while another process writes
             message = str(error).splitlines()[0]
             if "lock" in message.lower():
                 raise StoreError(
@@ -109,6 +124,7 @@ class KnowledgeGraph:
             raise StoreError(f"{path}: cannot open the graph store ({message})") from None
         graph = cls(store, base=base)
         graph.read_only = read_only
+        graph._lock = None if read_only else lock
         if not read_only and not graph._has_merged_graph() and next(iter(store), None) is not None:
             graph.store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in graph.triples()])
         return graph
@@ -136,6 +152,9 @@ class KnowledgeGraph:
         self.flush()
         self.store = None
         gc.collect()  # a reference cycle elsewhere (e.g. a traceback) may still hold it
+        if self._lock is not None:
+            self._lock.close()  # after the store: the next writer finds it released
+            self._lock = None
 
     def __enter__(self) -> KnowledgeGraph:
         return self
@@ -150,21 +169,12 @@ class KnowledgeGraph:
         graph = ox.NamedNode(document_iri(document.id, self.base))
         previous = list(self.store.quads_for_pattern(graph, ox.NamedNode(NAMESPACE + "contentHash"), None, graph))
         status = "added"
-        old: set[ox.Triple] = set()
         if previous:
             if previous[0].object.value == document.content_hash:
                 return AddResult(document.id, "unchanged", len(extraction.entities), len(extraction.relations))
-            old = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, graph)}
-            self.store.remove_graph(graph)
             status = "replaced"
         quads = list(extraction_quads(extraction, self.base))
-        self.store.extend(quads)
-        # The merged graph: add the new triples, drop old ones that no document states any more.
-        new = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-        self.store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in new])
-        for t in old - new:
-            if not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in self.store.quads_for_pattern(t.subject, t.predicate, t.object)):
-                self.store.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+        self.store.update(_replace_document(graph, quads))
         return AddResult(document.id, status, len(extraction.entities), len(extraction.relations))
 
     def has_document(self, document_id: str, content_hash: str | None = None) -> bool:
@@ -270,6 +280,27 @@ class KnowledgeGraph:
         """Entities as nodes, one edge per relation and piece of evidence."""
         return _networkx(self)
 
+    def to_html(self, destination: str | Path | None = None, *, title: str | None = None, top: int | None = None) -> str | None:
+        """One self-contained HTML page that shows the graph (see ``kg.view``); written to
+        ``destination`` when given, else returned."""
+        from kg.view import to_html, write_view
+
+        page = to_html(self, title=title, top=top)
+        if destination is None:
+            return page
+        write_view(destination, page.encode("utf-8"))
+        return None
+
+    def to_picture(self, format: str = "svg", destination: str | Path | None = None, *, top: int = 60, title: str | None = None) -> bytes | None:
+        """A static SVG or PNG picture of the ``top`` most connected entities (see ``kg.view``)."""
+        from kg.view import to_picture, write_view
+
+        picture = to_picture(self, format, top=top, title=title)
+        if destination is None:
+            return picture
+        write_view(destination, picture)
+        return None
+
     def validate(self):
         """Check the merged graph against kg's SHACL shapes: a ``kg.validate.ValidationReport``."""
         from kg.validate import validate_graph
@@ -315,6 +346,54 @@ class KnowledgeGraph:
                 seen.add(label)
                 actors.append((label, int(n)))
         return actors[:limit]
+
+
+def _replace_document(graph: ox.NamedNode, quads: list[ox.Quad]) -> str:
+    """The SPARQL update that puts a document's quads in place of what it said before.
+
+    One update is one transaction in Oxigraph. In order: take out of the merged
+    (default) graph the triples only this document stated, drop its named
+    graph, insert its quads into the named graph and its triples into the
+    merged graph.
+    """
+    assert all(q.graph_name == graph for q in quads), "a document's quads live in its own graph"
+    triples = "\n".join(dict.fromkeys(f"{q.subject} {q.predicate} {q.object} ." for q in quads))
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }} ;\n"
+        f"DROP SILENT GRAPH {graph} ;\n"
+        f"INSERT DATA {{\nGRAPH {graph} {{\n{triples}\n}}\n{triples}\n}}"
+    )
+
+
+def _writer_lock(store: Path) -> IO[str] | None:
+    """An exclusive lock on the store's folder for this process, or a StoreError naming the holder's PID.
+
+    flock locks end with the process, so a killed build never leaves the store locked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: Oxigraph's own lock still keeps a second writer out
+        return None
+    try:
+        handle = open(store / LOCK_FILE, "a+", encoding="utf-8")
+    except OSError as error:
+        raise StoreError(f"{store}: cannot write the store's lock file ({error.strerror})") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise StoreError(
+            f"{store}: the store is locked by another process (PID {holder}, a running kg build?); "
+            "wait for it to finish, or use another --store"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
 
 
 def build(

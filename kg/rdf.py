@@ -66,7 +66,7 @@ def statement_iri(relation: Relation, base: str = DEFAULT_BASE) -> str:
         relation.evidence.document, relation.source, relation.relation, relation.target,
         str(relation.evidence.start), str(relation.evidence.end), relation.rule,
     )
-    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
     return f"{base}statement/{digest}"
 
 
@@ -126,5 +126,5 @@ def extraction_quads(extraction: Extraction, base: str = DEFAULT_BASE) -> Iterat
             yield Quad(statement, kg("targetEnd"), _integer(evidence.target_span[1]), graph)
         yield Quad(statement, kg("modality"), kg(relation.modality.value), graph)
         yield Quad(statement, kg("confidence"), Literal(repr(float(relation.confidence)), datatype=NamedNode(XSD + "double")), graph)
-        yield Quad(statement, kg("rule"), Literal(relation.rule), graph)
+        yield Quad(statement, kg("rule"), _string(relation.rule), graph)
         yield Quad(statement, kg("viaCoreference"), Literal("true" if relation.via_coreference else "false", datatype=NamedNode(XSD + "boolean")), graph)

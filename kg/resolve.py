@@ -33,11 +33,11 @@ def entity_iri(entity: Entity, base: str = DEFAULT_BASE) -> str:
         local = value
     else:
         local = slug(entity.name)
-    return f"{base}{_TYPE_PATH[entity.type]}/{quote(local, safe='-')}"
+    return f"{base}{_TYPE_PATH[entity.type]}/{quote(local, safe='-', errors='replace')}"
 
 
 def document_iri(document_id: str, base: str = DEFAULT_BASE) -> str:
-    return f"{base}document/{quote(document_id, safe='-._~')}"
+    return f"{base}document/{quote(document_id, safe='-._~', errors='replace')}"
 
 
 def merge_entities(entities: Iterable[Entity]) -> Entity:

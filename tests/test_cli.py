@@ -338,7 +338,7 @@ def test_missing_input_file_warns_and_builds_the_others(tmp_path, news_files):
     result = run("build", missing, news_files[0], "--store", store)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    warnings = [line for line in result.stderr.splitlines() if "error" in line]
     assert len(warnings) == 1 and str(missing) in warnings[0]
     assert "1 documents read: 1 added" in result.stdout
     stats = run("stats", "--json", "--store", store)

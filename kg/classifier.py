@@ -1,0 +1,393 @@
+"""Statistical relation classifier: recall where the rules miss.
+
+For every ordered pair of named mentions in one sentence (different
+referents, at most ``MAX_DISTANCE`` tokens apart, a type pair that some
+relation's domain and range admit) the classifier reads string features off
+the parse (entity types, the dependency path between the mention heads,
+the words between and around the mentions, a few cue words, the lexicon's
+reading of the path) and a multinomial logistic regression over them predicts
+``none`` or a relation of the ontology.
+
+The weights are a JSON artifact (``kg/data/relation_model.json``) written by
+``scripts/train_relations.py``; inference is plain numpy, so the runtime
+needs no scikit-learn. Predictions leave as ``Candidate`` records with
+``rule="model"`` and the label's probability as confidence, and go through
+the rules' own conversion (``kg.relations._to_relation``: domain and range
+checks, modality read at the top of the dependency path, evidence). Roles and
+places are asserted, as the rules' descriptions are. CoNLL04's coarse
+``worksFor`` (which covers leaders and members) becomes ``leaderOf`` or
+``memberOf`` when the lexicon's title between the mentions says so. Rule
+relations win: a model relation is dropped when the rules already relate the
+same two entities in the same sentence.
+
+Set ``KG_RELATION_MODEL=0`` to switch the model off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.entities import EntityAnalysis, MentionSpan
+from kg.model import EntityType, Modality, Relation
+from kg.ontology import relation_types
+from kg.relations import Candidate
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from kg.gazetteer import Gazetteer
+    from kg.lexicon import Lexicon
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "relation_model.json"
+MODEL_ENV = "KG_RELATION_MODEL"
+RULE = "model"
+NONE = "none"
+MAX_DISTANCE = 25  # tokens between the two mentions, at most
+FORMAT_VERSION = 1
+_DISTANCE_BUCKETS = ((0, "0"), (1, "1"), (2, "2"), (4, "3-4"), (7, "5-7"), (12, "8-12"), (MAX_DISTANCE, "13-25"))
+_OFF_VALUES = {"0", "false", "no", "off"}
+
+
+# ---------------------------------------------------------------- switch
+
+
+def model_enabled(use_model: bool | None = None) -> bool:
+    """Whether the model runs: the caller's choice, else ``$KG_RELATION_MODEL`` (default on)."""
+    if os.environ.get(MODEL_ENV, "").strip().lower() in _OFF_VALUES:
+        return False
+    return True if use_model is None else use_model
+
+
+# ---------------------------------------------------------------- pairs
+
+
+@cache
+def _valid_labels(source: EntityType, target: EntityType) -> frozenset[str]:
+    return frozenset(
+        name for name, kind in relation_types().items() if source in kind.domain and target in kind.range
+    )
+
+
+def candidate_pairs(analysis: EntityAnalysis) -> Iterator[tuple[MentionSpan, MentionSpan]]:
+    """Ordered pairs of named mentions of different referents in one sentence,
+    close enough and of types that some relation admits, in text order."""
+    by_sentence: dict[int, list[MentionSpan]] = {}
+    for mention in analysis.mentions:
+        if not mention.via_coreference:
+            by_sentence.setdefault(mention.sentence, []).append(mention)
+    for sentence in sorted(by_sentence):
+        mentions = sorted(by_sentence[sentence], key=lambda m: (m.start, m.end))
+        for source in mentions:
+            for target in mentions:
+                if source is target or source.key == target.key:
+                    continue
+                left, right = (source, target) if source.start < target.start else (target, source)
+                if right.start < left.end or right.start - left.end > MAX_DISTANCE:
+                    continue  # overlapping or too far apart
+                if _valid_labels(source.type, target.type):
+                    yield source, target
+
+
+# ---------------------------------------------------------------- features
+
+
+def _word(token, analysis: EntityAnalysis | None = None) -> str:
+    """A token as a feature word: other entities by type, numbers as <num>."""
+    if analysis is not None:
+        mention = analysis.at(token.i)
+        if mention is not None and not mention.via_coreference:
+            return f"<{mention.type.value}>"
+    if token.like_num:
+        return "<num>"
+    return token.lemma_.lower() or token.lower_
+
+
+def _head(doc, mention: MentionSpan):
+    return doc[mention.start : mention.end].root
+
+
+def _distance_bucket(distance: int) -> str:
+    return next((label for limit, label in _DISTANCE_BUCKETS if distance <= limit), "far")
+
+
+def _path(source_head, target_head):
+    """(up, lca, down): tokens from the source head up to (not including) the lowest
+    common ancestor, the ancestor, and tokens from below it down to the target head."""
+    up_source = [source_head, *source_head.ancestors]
+    up_target = [target_head, *target_head.ancestors]
+    position = {t.i: k for k, t in enumerate(up_target)}
+    for k, token in enumerate(up_source):
+        if token.i in position:
+            return up_source[:k], token, list(reversed(up_target[: position[token.i]]))
+    return None
+
+
+def pair_features(doc, analysis: EntityAnalysis, source: MentionSpan, target: MentionSpan, lexicon: Lexicon) -> list[str]:
+    """The string features of one ordered mention pair, sorted and without repeats."""
+    types = f"{source.type.value}>{target.type.value}"
+    source_first = source.start < target.start
+    left, right = (source, target) if source_first else (target, source)
+    order = "st" if source_first else "ts"
+    features = {f"types={types}", f"order={order}|{types}"}
+    distance = right.start - left.end
+    bucket = _distance_bucket(distance)
+    features |= {f"dist={bucket}", f"dist={bucket}|{types}"}
+
+    # Words between, before and after.
+    between = [t for t in doc[left.end : right.start] if not t.is_space]
+    words = [_word(t, analysis) for t in between]
+    features |= {f"bw={w}" for w in words}
+    features.add(f"nbetween={_distance_bucket(len(words))}")
+    if words:
+        features |= {f"bfirst={words[0]}", f"blast={words[-1]}", f"bfirst={words[0]}|{order}", f"blast={words[-1]}|{order}"}
+        if len(words) <= 4:
+            features.add(f"bseq={' '.join(words)}|{order}|{types}")
+    else:
+        features.add(f"bnone|{order}|{types}")
+    others = {m.key for m in (analysis.at(t.i) for t in between) if m is not None and not m.via_coreference}
+    features.add(f"ents_between={min(len(others), 2)}")
+    before = [t for t in doc[max(0, left.start - 3) : left.start] if not t.is_space][-2:]
+    after = [t for t in doc[right.end : right.end + 3] if not t.is_space][:2]
+    for k, token in enumerate(reversed(before), start=1):
+        features.add(f"lb{k}={_word(token, analysis)}")
+    for k, token in enumerate(after, start=1):
+        features.add(f"ra{k}={_word(token, analysis)}")
+
+    # Cue words between the mentions.
+    lowers = [t.lower_ for t in between]
+    for cue in ("of", "in", "for", "at", "from", "with", "and", ",", "(", "'s", "who", "by"):
+        if cue in lowers:
+            features.add(f"cue={cue}")
+            features.add(f"cue={cue}|{types}")
+    if any(t.lower_ == "based" and t.i > 0 and doc[t.i - 1].text in {"-", "–"} for t in between):
+        features.add("cue=-based")
+    for token in between:
+        for title in lexicon.titles.get(token.lower_, ()) or lexicon.titles.get(token.lemma_.lower(), ()):
+            features.add(f"title_between={title.relation}|{types}")
+            features.add("title_between")
+
+    # The mention heads and what governs them.
+    source_head, target_head = _head(doc, source), _head(doc, target)
+    features |= {
+        f"s_dep={source_head.dep_}", f"t_dep={target_head.dep_}",
+        f"s_gov={_word(source_head.head)}|{source_head.dep_}", f"t_gov={_word(target_head.head)}|{target_head.dep_}",
+    }
+    if source.demonym:
+        features.add(f"s_demonym|{types}")
+    if target.demonym:
+        features.add(f"t_demonym|{types}")
+
+    # The shortest dependency path between the heads.
+    path = _path(source_head, target_head)
+    if path is None:
+        features.add("nopath")
+        return sorted(features)
+    up, lca, down = path
+    labels = [f"{t.dep_}<" for t in up] + [f">{t.dep_}" for t in down]
+    full: list[str] = []
+    for k, token in enumerate(up):
+        if k:
+            full.append(_word(token, analysis))
+        full.append(f"{token.dep_}<")
+    ends = {source_head.i, target_head.i}
+    lca_word = "SELF" if lca.i in ends else _word(lca, analysis)
+    full.append(f"[{lca_word}]")
+    for token in down:
+        full.append(f">{token.dep_}")
+        if token.i != target_head.i:
+            full.append(_word(token, analysis))
+    label_path = " ".join(labels)
+    features |= {
+        f"path={label_path}", f"path={label_path}|{types}", f"pathfull={' '.join(full)}|{types}",
+        f"pathlen={min(len(labels), 6)}", f"lca={lca_word}", f"lca={lca_word}|{types}",
+    }
+    inner = [t for t in (*up[1:], lca, *down[:-1]) if t.i not in ends]
+    for token in inner:
+        word = _word(token, analysis)
+        features.add(f"pathw={word}")
+        for frame in lexicon.verbs.get(token.lemma_.lower(), ()):
+            features.add(f"path_verb={frame.relation}")
+            features.add(f"path_verb={frame.relation}|{label_path}")
+        for title in lexicon.titles.get(token.lower_, ()) or lexicon.titles.get(token.lemma_.lower(), ()):
+            features.add(f"path_title={title.relation}|{types}")
+        event = lexicon.event_nouns.get(token.lower_) or lexicon.event_nouns.get(token.lemma_.lower())
+        if event is not None:
+            features.add(f"path_event={event.relation}")
+    return sorted(features)
+
+
+# ---------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class RelationModel:
+    """Weights of the multinomial logistic regression, read from the artifact.
+
+    A prediction counts when its probability reaches the label's threshold
+    (``thresholds``), else the shared ``threshold``."""
+
+    labels: tuple[str, ...]
+    vocabulary: dict[str, int]
+    weights: np.ndarray  # (features, labels)
+    intercepts: np.ndarray  # (labels,)
+    threshold: float
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    def threshold_for(self, label: str) -> float:
+        return self.thresholds.get(label, self.threshold)
+
+    def probabilities(self, features: list[str]) -> np.ndarray:
+        """The probability of each label (``labels`` order) for one pair's features."""
+        import numpy as np
+
+        indices = [self.vocabulary[f] for f in features if f in self.vocabulary]
+        scores = self.intercepts + (self.weights[indices].sum(axis=0) if indices else 0.0)
+        exp = np.exp(scores - scores.max())
+        return exp / exp.sum()
+
+    def best(self, features: list[str], allowed: Iterable[str]) -> tuple[str, float]:
+        """The most probable of ``none`` and the ``allowed`` labels, and its probability
+        (not renormalised: mass on labels the types rule out is not handed on)."""
+        probabilities = self.probabilities(features)
+        keep = set(allowed) | {NONE}
+        label, probability = max(
+            ((label, float(p)) for label, p in zip(self.labels, probabilities) if label in keep),
+            key=lambda item: (item[1], item[0] == NONE),
+        )
+        return str(label), probability
+
+    @classmethod
+    def from_json(cls, data: dict) -> RelationModel:
+        import numpy as np
+
+        if data.get("format") != FORMAT_VERSION:
+            raise ValueError(
+                f"relation model format {data.get('format')!r} is not {FORMAT_VERSION}; "
+                "regenerate it with scripts/train_relations.py"
+            )
+        labels = tuple(data["labels"])
+        features = sorted(data["weights"])
+        weights = np.array([data["weights"][f] for f in features], dtype=np.float64).reshape(len(features), len(labels))
+        return cls(
+            labels=labels,
+            vocabulary={f: i for i, f in enumerate(features)},
+            weights=weights,
+            intercepts=np.array(data["intercepts"], dtype=np.float64),
+            threshold=float(data["threshold"]),
+            thresholds={k: float(v) for k, v in data.get("thresholds", {}).items()},
+        )
+
+
+@cache
+def load_model(path: str | Path = MODEL_PATH) -> RelationModel:
+    """The trained model (cached)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}: no relation model; train one with scripts/train_relations.py or set {MODEL_ENV}=0"
+        )
+    return RelationModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+# ---------------------------------------------------------------- inference
+
+
+def _path_tokens(doc, source: MentionSpan, target: MentionSpan):
+    """(top of the path or None, words between the mentions and on the path)."""
+    source_head, target_head = _head(doc, source), _head(doc, target)
+    left, right = (source, target) if source.start < target.start else (target, source)
+    tokens = {t.i: t for t in doc[left.end : right.start]}
+    path = _path(source_head, target_head)
+    top = None
+    if path is not None:
+        up, lca, down = path
+        ends = {source_head.i, target_head.i}
+        tokens.update({t.i: t for t in (*up, lca, *down) if t.i not in ends})
+        top = lca if lca.i not in ends else None
+    return top, [tokens[i] for i in sorted(tokens)]
+
+
+def _refine(label: str, tokens, rules) -> str:
+    """CoNLL04's coarse worksFor covers leaders and members: a leader or member
+    title of the lexicon between the mentions (and no other official title) says which."""
+    if label != "worksFor":
+        return label
+    kinds = {title.kind: title.relation for title in (rules.title_of(t) for t in tokens if t.pos_ in {"NOUN", "PROPN"}) if title}
+    if "official" in kinds or "professional" in kinds:
+        return label
+    for kind in ("leader", "member"):
+        if kind in kinds:
+            return kinds[kind]
+    return label
+
+
+def predict_candidates(
+    doc,
+    analysis: EntityAnalysis,
+    lexicon: Lexicon,
+    gazetteer: Gazetteer,
+    *,
+    model: RelationModel | None = None,
+    threshold: float | None = None,
+) -> list[Candidate]:
+    """Model candidates (``rule="model"``), at most one per ordered pair of mentions:
+    the best relation label when its probability reaches its threshold
+    (``threshold`` overrides every label's)."""
+    from kg.relations import _Rules
+
+    model = model or load_model()
+    rules = _Rules(doc, analysis, lexicon, gazetteer)
+    kinds = relation_types()
+    found = []
+    for source, target in candidate_pairs(analysis):
+        allowed = _valid_labels(source.type, target.type)
+        label, probability = model.best(pair_features(doc, analysis, source, target, lexicon), allowed)
+        if label == NONE:
+            continue
+        top, tokens = _path_tokens(doc, source, target)
+        label = _refine(label, tokens, rules)
+        if label not in allowed or probability < (model.threshold_for(label) if threshold is None else threshold):
+            continue
+        # Roles and places are descriptions: asserted whatever the clause says.
+        modality = Modality.ASSERTED if kinds[label].group in {"role", "place"} else None
+        trigger = top.i if top is not None else _head(doc, source).i
+        found.append(Candidate(source, label, target, RULE, probability, trigger, modality))
+    return found
+
+
+def model_relations(
+    doc,
+    analysis: EntityAnalysis,
+    lexicon: Lexicon,
+    gazetteer: Gazetteer,
+    *,
+    document_id: str,
+    rule_relations: Iterable[Relation] = (),
+    model: RelationModel | None = None,
+    threshold: float | None = None,
+) -> list[Relation]:
+    """Relations the model adds to the rules' ones: converted and checked like the
+    rules' candidates (``kg.relations._to_relation``), one per pair of entities and
+    sentence, none where the rules already relate the same two entities in the
+    same sentence."""
+    from kg.relations import _Rules, _to_relation
+
+    ruled = {(frozenset((r.source, r.target)), r.evidence.start) for r in rule_relations}
+    rules = _Rules(doc, analysis, lexicon, gazetteer)
+    best: dict[tuple, Relation] = {}
+    for candidate in predict_candidates(doc, analysis, lexicon, gazetteer, model=model, threshold=threshold):
+        relation = _to_relation(candidate, doc, rules, document_id)
+        if relation is None:
+            continue
+        key = (frozenset((relation.source, relation.target)), relation.evidence.start)
+        if key in ruled:
+            continue
+        if key not in best or relation.confidence > best[key].confidence:
+            best[key] = relation
+    return sorted(best.values(), key=lambda r: (r.evidence.start, r.source, r.relation, r.target))
