@@ -154,7 +154,7 @@ def build(inputs, store, fresh, out_dir, formats, model, workers, dask_address, 
         graph.clear()
     problems = _InputProblems()
     results: Counter[str] = Counter()  # documents by status: counts, not records, so a long build stays small
-    with _progress(quiet) as advance:
+    with _progress(quiet, total=_count_documents(inputs) if not quiet and sys.stderr.isatty() else None) as advance:
         def on_document(result):
             results[result.status] += 1
             advance(result)
@@ -177,24 +177,52 @@ def build(inputs, store, fresh, out_dir, formats, model, workers, dask_address, 
     sys.exit(problems.exit_code())
 
 
-class _progress:
-    """A progress line on a terminal (documents done, documents per second)."""
+def _count_documents(inputs) -> int | None:
+    """How many documents the inputs hold, for the progress bar's ETA; None when unknown
+    (standard input) or unreadable (the build itself reports that)."""
+    from kg.ingest import JSONL_SUFFIXES, TEXT_SUFFIXES
 
-    def __init__(self, quiet: bool):
+    total = 0
+    for item in inputs:
+        path = Path(item)
+        if item == "-" or not path.exists():
+            return None
+        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in JSONL_SUFFIXES:
+                try:
+                    with file.open("rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                except OSError:
+                    return None
+            elif suffix in TEXT_SUFFIXES or suffix in {".html", ".htm"} or not path.is_dir():
+                total += 1
+    return total
+
+
+class _progress:
+    """A progress bar on a terminal: documents done, documents per second, time left."""
+
+    def __init__(self, quiet: bool, total: int | None = None):
         self.enabled = not quiet and sys.stderr.isatty()
+        self.total = total
 
     def __enter__(self):
         if not self.enabled:
             return lambda result: None
         from rich.console import Console
-        from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+        )
 
         self.progress = Progress(
-            SpinnerColumn(), TextColumn("building"), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-            TimeElapsedColumn(), TextColumn("{task.fields[doc]}"), console=Console(stderr=True), transient=True,
+            SpinnerColumn(), TextColumn("building"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[doc]}"),
+            console=Console(stderr=True), transient=True,
         )
         self.progress.start()
-        self.task = self.progress.add_task("build", total=None, rate="", doc="")
+        self.task = self.progress.add_task("build", total=self.total, rate="", doc="")
 
         def advance(result):
             self.progress.advance(self.task)
