@@ -174,7 +174,13 @@ class KnowledgeGraph:
                 return AddResult(document.id, "unchanged", len(extraction.entities), len(extraction.relations))
             status = "replaced"
         quads = list(extraction_quads(extraction, self.base))
-        self.store.update(_replace_document(graph, quads))
+        if status == "added":
+            # Nothing to take out: one extend is the same single transaction as the update,
+            # without writing and parsing SPARQL (a third of the writer's time per document).
+            merged = dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+            self.store.extend([*quads, *merged])
+        else:
+            self.store.update(_replace_document(graph, quads))
         return AddResult(document.id, status, len(extraction.entities), len(extraction.relations))
 
     def has_document(self, document_id: str, content_hash: str | None = None) -> bool:

