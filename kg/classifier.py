@@ -29,7 +29,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,17 +97,6 @@ def candidate_pairs(analysis: EntityAnalysis) -> Iterator[tuple[MentionSpan, Men
 # ---------------------------------------------------------------- features
 
 
-def _word(token, analysis: EntityAnalysis | None = None) -> str:
-    """A token as a feature word: other entities by type, numbers as <num>."""
-    if analysis is not None:
-        mention = analysis.at(token.i)
-        if mention is not None and not mention.via_coreference:
-            return f"<{mention.type.value}>"
-    if token.like_num:
-        return "<num>"
-    return token.lemma_.lower() or token.lower_
-
-
 def _head(doc, mention: MentionSpan):
     return doc[mention.start : mention.end].root
 
@@ -128,98 +117,190 @@ def _path(source_head, target_head):
     return None
 
 
-def pair_features(doc, analysis: EntityAnalysis, source: MentionSpan, target: MentionSpan, lexicon: Lexicon) -> list[str]:
-    """The string features of one ordered mention pair, sorted and without repeats."""
-    types = f"{source.type.value}>{target.type.value}"
-    source_first = source.start < target.start
-    left, right = (source, target) if source_first else (target, source)
-    order = "st" if source_first else "ts"
-    features = {f"types={types}", f"order={order}|{types}"}
-    distance = right.start - left.end
-    bucket = _distance_bucket(distance)
-    features |= {f"dist={bucket}", f"dist={bucket}|{types}"}
+_CUES = ("of", "in", "for", "at", "from", "with", "and", ",", "(", "'s", "who", "by")
 
-    # Words between, before and after.
-    between = [t for t in doc[left.end : right.start] if not t.is_space]
-    words = [_word(t, analysis) for t in between]
-    features |= {f"bw={w}" for w in words}
-    features.add(f"nbetween={_distance_bucket(len(words))}")
-    if words:
-        features |= {f"bfirst={words[0]}", f"blast={words[-1]}", f"bfirst={words[0]}|{order}", f"blast={words[-1]}|{order}"}
-        if len(words) <= 4:
-            features.add(f"bseq={' '.join(words)}|{order}|{types}")
-    else:
-        features.add(f"bnone|{order}|{types}")
-    others = {m.key for m in (analysis.at(t.i) for t in between) if m is not None and not m.via_coreference}
-    features.add(f"ents_between={min(len(others), 2)}")
-    before = [t for t in doc[max(0, left.start - 3) : left.start] if not t.is_space][-2:]
-    after = [t for t in doc[right.end : right.end + 3] if not t.is_space][:2]
-    for k, token in enumerate(reversed(before), start=1):
-        features.add(f"lb{k}={_word(token, analysis)}")
-    for k, token in enumerate(after, start=1):
-        features.add(f"ra{k}={_word(token, analysis)}")
 
-    # Cue words between the mentions.
-    lowers = [t.lower_ for t in between]
-    for cue in ("of", "in", "for", "at", "from", "with", "and", ",", "(", "'s", "who", "by"):
-        if cue in lowers:
-            features.add(f"cue={cue}")
-            features.add(f"cue={cue}|{types}")
-    if any(t.lower_ == "based" and t.i > 0 and doc[t.i - 1].text in {"-", "–"} for t in between):
-        features.add("cue=-based")
-    for token in between:
-        for title in lexicon.titles.get(token.lower_, ()) or lexicon.titles.get(token.lemma_.lower(), ()):
-            features.add(f"title_between={title.relation}|{types}")
-            features.add("title_between")
+class DocumentFeatures:
+    """The token facts that pair features read, for one parsed document, each looked up once.
 
-    # The mention heads and what governs them.
-    source_head, target_head = _head(doc, source), _head(doc, target)
-    features |= {
-        f"s_dep={source_head.dep_}", f"t_dep={target_head.dep_}",
-        f"s_gov={_word(source_head.head)}|{source_head.dep_}", f"t_gov={_word(target_head.head)}|{target_head.dep_}",
-    }
-    if source.demonym:
-        features.add(f"s_demonym|{types}")
-    if target.demonym:
-        features.add(f"t_demonym|{types}")
+    A document has many candidate pairs and they share their tokens: the words
+    between two mentions, the heads, the dependency paths. Each token's feature
+    word, lower-case form, lemma, dependency label, head, ancestors and lexicon
+    entries are read from spaCy (and the lexicon) on first use and kept, so
+    scoring a document's pairs costs little more than reading its tokens once.
+    ``pairs()`` gives the same features as ``pair_features`` for every pair.
+    """
 
-    # The shortest dependency path between the heads.
-    path = _path(source_head, target_head)
-    if path is None:
-        features.add("nopath")
+    def __init__(self, doc, analysis: EntityAnalysis, lexicon: Lexicon):
+        self.doc = doc
+        self.analysis = analysis
+        self.lexicon = lexicon
+        self._tokens: dict[int, tuple] = {}
+        self._ancestors: dict[int, tuple[int, ...]] = {}
+        self._heads: dict[tuple[int, int], int] = {}
+        self._titles: dict[int, tuple] = {}
+        self._inner: dict[int, tuple[str, ...]] = {}
+
+    def token(self, i: int) -> tuple:
+        """(feature word, plain word, lower, lemma lower, is space, dep, head index, text) of token ``i``."""
+        found = self._tokens.get(i)
+        if found is None:
+            token = self.doc[i]
+            lemma = token.lemma_.lower()
+            plain = "<num>" if token.like_num else (lemma or token.lower_)
+            mention = self.analysis.at(i)
+            word = f"<{mention.type.value}>" if mention is not None and not mention.via_coreference else plain
+            found = (word, plain, token.lower_, lemma, token.is_space, token.dep_, token.head.i, token.text)
+            self._tokens[i] = found
+        return found
+
+    def ancestors(self, i: int) -> tuple[int, ...]:
+        """Token ``i`` and its ancestors, nearest first (``token.ancestors``)."""
+        found = self._ancestors.get(i)
+        if found is None:
+            found = self._ancestors[i] = (i, *(t.i for t in self.doc[i].ancestors))
+        return found
+
+    def head(self, mention: MentionSpan) -> int:
+        key = (mention.start, mention.end)
+        found = self._heads.get(key)
+        if found is None:
+            found = self._heads[key] = _head(self.doc, mention).i
+        return found
+
+    def titles(self, i: int) -> tuple:
+        """The lexicon's titles for token ``i`` (by its lower-case form, else its lemma)."""
+        found = self._titles.get(i)
+        if found is None:
+            _, _, lower, lemma, *_ = self.token(i)
+            found = self._titles[i] = tuple(self.lexicon.titles.get(lower, ()) or self.lexicon.titles.get(lemma, ()))
+        return found
+
+    def _path_word_features(self, i: int) -> tuple[str, ...]:
+        """The features a token inside the dependency path adds, apart from those with the label path."""
+        found = self._inner.get(i)
+        if found is None:
+            word, _, lower, lemma, *_ = self.token(i)
+            lexicon = self.lexicon
+            found = (f"pathw={word}",)
+            event = lexicon.event_nouns.get(lower) or lexicon.event_nouns.get(lemma)
+            if event is not None:
+                found += (f"path_event={event.relation}",)
+            self._inner[i] = found
+        return found
+
+    def _path(self, source_head: int, target_head: int):
+        up_source, up_target = self.ancestors(source_head), self.ancestors(target_head)
+        position = {t: k for k, t in enumerate(up_target)}
+        for k, token in enumerate(up_source):
+            if token in position:
+                return up_source[:k], token, tuple(reversed(up_target[: position[token]]))
+        return None
+
+    def pair(self, source: MentionSpan, target: MentionSpan) -> list[str]:
+        """The string features of one ordered mention pair, sorted and without repeats."""
+        token, lexicon, analysis = self.token, self.lexicon, self.analysis
+        types = f"{source.type.value}>{target.type.value}"
+        source_first = source.start < target.start
+        left, right = (source, target) if source_first else (target, source)
+        order = "st" if source_first else "ts"
+        features = {f"types={types}", f"order={order}|{types}"}
+        distance = right.start - left.end
+        bucket = _distance_bucket(distance)
+        features |= {f"dist={bucket}", f"dist={bucket}|{types}"}
+
+        # Words between, before and after.
+        length = len(self.doc)
+        between = [i for i in range(left.end, min(right.start, length)) if not token(i)[4]]
+        words = [token(i)[0] for i in between]
+        features |= {f"bw={w}" for w in words}
+        features.add(f"nbetween={_distance_bucket(len(words))}")
+        if words:
+            features |= {f"bfirst={words[0]}", f"blast={words[-1]}", f"bfirst={words[0]}|{order}", f"blast={words[-1]}|{order}"}
+            if len(words) <= 4:
+                features.add(f"bseq={' '.join(words)}|{order}|{types}")
+        else:
+            features.add(f"bnone|{order}|{types}")
+        others = {m.key for m in (analysis.at(i) for i in between) if m is not None and not m.via_coreference}
+        features.add(f"ents_between={min(len(others), 2)}")
+        before = [i for i in range(max(0, left.start - 3), min(left.start, length)) if not token(i)[4]][-2:]
+        after = [i for i in range(right.end, min(right.end + 3, length)) if not token(i)[4]][:2]
+        for k, i in enumerate(reversed(before), start=1):
+            features.add(f"lb{k}={token(i)[0]}")
+        for k, i in enumerate(after, start=1):
+            features.add(f"ra{k}={token(i)[0]}")
+
+        # Cue words between the mentions.
+        lowers = {token(i)[2] for i in between}
+        for cue in _CUES:
+            if cue in lowers:
+                features.add(f"cue={cue}")
+                features.add(f"cue={cue}|{types}")
+        if any(token(i)[2] == "based" and i > 0 and token(i - 1)[7] in {"-", "–"} for i in between):
+            features.add("cue=-based")
+        for i in between:
+            for title in self.titles(i):
+                features.add(f"title_between={title.relation}|{types}")
+                features.add("title_between")
+
+        # The mention heads and what governs them.
+        source_head, target_head = self.head(source), self.head(target)
+        _, _, _, _, _, source_dep, source_governor, _ = token(source_head)
+        _, _, _, _, _, target_dep, target_governor, _ = token(target_head)
+        features |= {
+            f"s_dep={source_dep}", f"t_dep={target_dep}",
+            f"s_gov={token(source_governor)[1]}|{source_dep}", f"t_gov={token(target_governor)[1]}|{target_dep}",
+        }
+        if source.demonym:
+            features.add(f"s_demonym|{types}")
+        if target.demonym:
+            features.add(f"t_demonym|{types}")
+
+        # The shortest dependency path between the heads.
+        path = self._path(source_head, target_head)
+        if path is None:
+            features.add("nopath")
+            return sorted(features)
+        up, lca, down = path
+        labels = [f"{token(i)[5]}<" for i in up] + [f">{token(i)[5]}" for i in down]
+        full: list[str] = []
+        for k, i in enumerate(up):
+            if k:
+                full.append(token(i)[0])
+            full.append(f"{token(i)[5]}<")
+        ends = {source_head, target_head}
+        lca_word = "SELF" if lca in ends else token(lca)[0]
+        full.append(f"[{lca_word}]")
+        for i in down:
+            full.append(f">{token(i)[5]}")
+            if i != target_head:
+                full.append(token(i)[0])
+        label_path = " ".join(labels)
+        features |= {
+            f"path={label_path}", f"path={label_path}|{types}", f"pathfull={' '.join(full)}|{types}",
+            f"pathlen={min(len(labels), 6)}", f"lca={lca_word}", f"lca={lca_word}|{types}",
+        }
+        inner = [i for i in (*up[1:], lca, *down[:-1]) if i not in ends]
+        for i in inner:
+            features.update(self._path_word_features(i))
+            for frame in lexicon.verbs.get(token(i)[3], ()):
+                features.add(f"path_verb={frame.relation}")
+                features.add(f"path_verb={frame.relation}|{label_path}")
+            for title in self.titles(i):
+                features.add(f"path_title={title.relation}|{types}")
         return sorted(features)
-    up, lca, down = path
-    labels = [f"{t.dep_}<" for t in up] + [f">{t.dep_}" for t in down]
-    full: list[str] = []
-    for k, token in enumerate(up):
-        if k:
-            full.append(_word(token, analysis))
-        full.append(f"{token.dep_}<")
-    ends = {source_head.i, target_head.i}
-    lca_word = "SELF" if lca.i in ends else _word(lca, analysis)
-    full.append(f"[{lca_word}]")
-    for token in down:
-        full.append(f">{token.dep_}")
-        if token.i != target_head.i:
-            full.append(_word(token, analysis))
-    label_path = " ".join(labels)
-    features |= {
-        f"path={label_path}", f"path={label_path}|{types}", f"pathfull={' '.join(full)}|{types}",
-        f"pathlen={min(len(labels), 6)}", f"lca={lca_word}", f"lca={lca_word}|{types}",
-    }
-    inner = [t for t in (*up[1:], lca, *down[:-1]) if t.i not in ends]
-    for token in inner:
-        word = _word(token, analysis)
-        features.add(f"pathw={word}")
-        for frame in lexicon.verbs.get(token.lemma_.lower(), ()):
-            features.add(f"path_verb={frame.relation}")
-            features.add(f"path_verb={frame.relation}|{label_path}")
-        for title in lexicon.titles.get(token.lower_, ()) or lexicon.titles.get(token.lemma_.lower(), ()):
-            features.add(f"path_title={title.relation}|{types}")
-        event = lexicon.event_nouns.get(token.lower_) or lexicon.event_nouns.get(token.lemma_.lower())
-        if event is not None:
-            features.add(f"path_event={event.relation}")
-    return sorted(features)
+
+    def pairs(self) -> list[tuple[MentionSpan, MentionSpan, list[str]]]:
+        """Every candidate pair of the document (``candidate_pairs``) with its features."""
+        return [(source, target, self.pair(source, target)) for source, target in candidate_pairs(self.analysis)]
+
+
+def pair_features(doc, analysis: EntityAnalysis, source: MentionSpan, target: MentionSpan, lexicon: Lexicon) -> list[str]:
+    """The string features of one ordered mention pair, sorted and without repeats.
+
+    For many pairs of one document, ``DocumentFeatures(doc, analysis, lexicon).pair``
+    gives the same features and reads each token once."""
+    return DocumentFeatures(doc, analysis, lexicon).pair(source, target)
 
 
 # ---------------------------------------------------------------- the model
@@ -238,6 +319,8 @@ class RelationModel:
     intercepts: np.ndarray  # (labels,)
     threshold: float
     thresholds: dict[str, float] = field(default_factory=dict)
+    # (column, label) pairs by allowed label set, filled by _kept
+    _kept_cache: dict[frozenset[str], tuple[tuple[int, str], ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def threshold_for(self, label: str) -> float:
         return self.thresholds.get(label, self.threshold)
@@ -251,16 +334,57 @@ class RelationModel:
         exp = np.exp(scores - scores.max())
         return exp / exp.sum()
 
+    def batch_probabilities(self, features: list[list[str]]) -> np.ndarray:
+        """``probabilities`` of many pairs at once, one row each, equal to the last bit.
+
+        The pairs' feature indices make one (pairs, features) array, padded with a
+        zero row's index; the weight rows are gathered and added column by column,
+        for all pairs at once, in the order ``probabilities`` adds them (floating-point
+        addition is not associative: a matrix product would round differently, and
+        a probability on a threshold could flip). tests/test_classifier.py checks the
+        equality on real pairs."""
+        import numpy as np
+
+        vocabulary = self.vocabulary
+        rows = [[index for index in map(vocabulary.get, pair) if index is not None] for pair in features]
+        width = max(map(len, rows), default=0)
+        padding = len(vocabulary)  # the zero row of _padded_weights
+        indices = np.array([row + [padding] * (width - len(row)) for row in rows], dtype=np.intp).reshape(len(rows), width)
+        weights = self._padded_weights
+        sums = np.zeros((len(rows), len(self.labels)))
+        for column in indices.T:  # 0.0 + w0 == w0, then w1, w2 ... as a row sum adds them; padding adds 0.0
+            sums += weights[column]
+        scores = self.intercepts + sums
+        # Element by element as there; a row's sum is the same pairwise sum numpy gives one row.
+        exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    @cached_property
+    def _padded_weights(self) -> np.ndarray:
+        import numpy as np
+
+        return np.vstack([self.weights, np.zeros((1, len(self.labels)))])
+
     def best(self, features: list[str], allowed: Iterable[str]) -> tuple[str, float]:
         """The most probable of ``none`` and the ``allowed`` labels, and its probability
         (not renormalised: mass on labels the types rule out is not handed on)."""
-        probabilities = self.probabilities(features)
-        keep = set(allowed) | {NONE}
+        return self.best_of(self.probabilities(features), frozenset(allowed))
+
+    def best_of(self, probabilities: np.ndarray, allowed: frozenset[str]) -> tuple[str, float]:
+        """``best`` from a row of ``probabilities``: ties go to the earlier label, ``none`` winning them."""
         label, probability = max(
-            ((label, float(p)) for label, p in zip(self.labels, probabilities) if label in keep),
+            ((label, float(probabilities[k])) for k, label in self._kept(allowed)),
             key=lambda item: (item[1], item[0] == NONE),
         )
         return str(label), probability
+
+    def _kept(self, allowed: frozenset[str]) -> tuple[tuple[int, str], ...]:
+        """(column, label) of ``none`` and the allowed labels, in ``labels`` order."""
+        found = self._kept_cache.get(allowed)
+        if found is None:
+            keep = allowed | {NONE}
+            found = self._kept_cache[allowed] = tuple((k, label) for k, label in enumerate(self.labels) if label in keep)
+        return found
 
     @classmethod
     def from_json(cls, data: dict) -> RelationModel:
@@ -344,10 +468,14 @@ def predict_candidates(
     model = model or load_model()
     rules = _Rules(doc, analysis, lexicon, gazetteer)
     kinds = relation_types()
+    pairs = DocumentFeatures(doc, analysis, lexicon).pairs()
+    if not pairs:
+        return []
+    probabilities = model.batch_probabilities([features for _, _, features in pairs])  # one pass per document
     found = []
-    for source, target in candidate_pairs(analysis):
+    for (source, target, _), row in zip(pairs, probabilities):
         allowed = _valid_labels(source.type, target.type)
-        label, probability = model.best(pair_features(doc, analysis, source, target, lexicon), allowed)
+        label, probability = model.best_of(row, allowed)
         if label == NONE:
             continue
         top, tokens = _path_tokens(doc, source, target)

@@ -10,6 +10,7 @@ trigger word.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -107,6 +108,23 @@ class _Rules:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.institutions = lexicon.cue("institution_nouns")
+        self._sentence_starts: list[int] | None = None  # first token of each sentence
+        self._sentences: dict[int, tuple[str, int]] = {}  # sentence number -> (stripped text, start offset)
+
+    def sentence(self, token_index: int) -> tuple[str, int]:
+        """The sentence around a token (``token.sent``), as its text without surrounding
+        white space and that text's character offset; each sentence read once."""
+        if self._sentence_starts is None:
+            self._sentence_starts = [sentence.start for sentence in self.doc.sents]
+        number = bisect_right(self._sentence_starts, token_index) - 1
+        found = self._sentences.get(number)
+        if found is None:
+            starts = self._sentence_starts
+            end = starts[number + 1] if number + 1 < len(starts) else len(self.doc)
+            span = self.doc[starts[number] : end]
+            text = span.text
+            found = self._sentences[number] = (text.strip(), span.start_char + (len(text) - len(text.lstrip())))
+        return found
 
     # ------------------------------------------------------------ arguments
     def entities(self, token, *, deep: bool = False) -> list[Argument]:
@@ -660,9 +678,7 @@ def _to_relation(candidate: Candidate, doc, rules: _Rules, document_id: str) -> 
     if source.type not in kind.domain or target.type not in kind.range:
         return None
     trigger = doc[candidate.trigger]
-    sentence = trigger.sent
-    text = sentence.text.strip()
-    start = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
+    text, start = rules.sentence(candidate.trigger)
     via_coreference = source.via_coreference or target.via_coreference
     confidence = candidate.confidence * (COREFERENCE_FACTOR if via_coreference else 1.0)
     return Relation(

@@ -111,3 +111,24 @@ def test_classifier_leaves_pairs_the_rules_relate_to_the_rules(monkeypatch):
         if relation.rule == RULE:
             assert (relation.source, relation.target, relation.evidence.start) not in rules
             assert (relation.target, relation.source, relation.evidence.start) not in rules
+
+
+def test_classifier_scores_a_documents_pairs_at_once_as_it_scores_each(nlp_tools):
+    """Batched scoring (one pass per document) gives every pair the same features and
+    the same probabilities, to the last bit, as scoring the pairs one by one."""
+    import numpy as np
+
+    from kg.classifier import DocumentFeatures
+
+    lexicon, model = nlp_tools[2], load_model()
+    text = " ".join([SPOKESMAN, SHOOTING, "Russian President Vladimir Putin met Chinese leader Xi Jinping in Moscow.",
+                     "NATO Secretary-General Mark Rutte warned Russia, and the European Union imposed sanctions on Iran."])
+    doc, analysis = _analyse(text, nlp_tools)
+    pairs = DocumentFeatures(doc, analysis, lexicon).pairs()
+    assert len(pairs) > 10
+    batch = model.batch_probabilities([features for _, _, features in pairs])
+    for (source, target, features), row in zip(pairs, batch):
+        assert features == pair_features(doc, analysis, source, target, lexicon)
+        assert row.tobytes() == np.asarray(model.probabilities(features)).tobytes()
+        allowed = frozenset(relation_types()) & frozenset(model.labels)
+        assert model.best_of(row, allowed) == model.best(features, allowed)
