@@ -177,7 +177,8 @@ class KnowledgeGraph:
         if status == "added":
             # Nothing to take out: one extend is the same single transaction as the update,
             # without writing and parsing SPARQL (a third of the writer's time per document).
-            merged = dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+            default = ox.DefaultGraph()
+            merged = dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
             self.store.extend([*quads, *merged])
         else:
             self.store.update(_replace_document(graph, quads))

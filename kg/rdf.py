@@ -11,7 +11,9 @@ the merged knowledge graph.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
+from functools import cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -39,14 +41,19 @@ PREFIXES = {
 }
 
 _A = NamedNode(RDF + "type")
+# Characters that XML 1.0 forbids (the complement of what _xml_safe keeps): most text has none.
+_XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+@cache
 def kg(name: str) -> NamedNode:
     return NamedNode(NAMESPACE + name)
 
 
 def _xml_safe(text: str) -> str:
     """Drop characters that XML 1.0 forbids, so every RDF syntax can carry the text."""
+    if _XML_FORBIDDEN.search(text) is None:
+        return text
     return "".join(
         c for c in text
         if c in "\t\n\r" or "\x20" <= c <= "\ud7ff" or "\ue000" <= c <= "\ufffd" or "\U00010000" <= c <= "\U0010ffff"
@@ -57,8 +64,15 @@ def _string(text: str) -> Literal:
     return Literal(_xml_safe(text))
 
 
+_INTEGER, _DOUBLE, _BOOLEAN = NamedNode(XSD + "integer"), NamedNode(XSD + "double"), NamedNode(XSD + "boolean")
+_LABEL, _ALT_LABEL, _SAME_AS = NamedNode(RDFS + "label"), NamedNode(SKOS + "altLabel"), NamedNode(OWL + "sameAs")
+_STATEMENT = NamedNode(RDF + "Statement")
+_SUBJECT, _PREDICATE, _OBJECT = NamedNode(RDF + "subject"), NamedNode(RDF + "predicate"), NamedNode(RDF + "object")
+_TRUE, _FALSE = Literal("true", datatype=_BOOLEAN), Literal("false", datatype=_BOOLEAN)
+
+
 def _integer(value: int) -> Literal:
-    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+    return Literal(str(value), datatype=_INTEGER)
 
 
 def statement_iri(relation: Relation, base: str = DEFAULT_BASE) -> str:
@@ -73,16 +87,16 @@ def statement_iri(relation: Relation, base: str = DEFAULT_BASE) -> str:
 def entity_quads(entity: Entity, graph: NamedNode, document: NamedNode, base: str) -> Iterator[Quad]:
     node = NamedNode(entity_iri(entity, base))
     yield Quad(node, _A, kg(entity.type.value), graph)
-    yield Quad(node, NamedNode(RDFS + "label"), _string(entity.name), graph)
+    yield Quad(node, _LABEL, _string(entity.name), graph)
     for alias in entity.aliases:
-        yield Quad(node, NamedNode(SKOS + "altLabel"), _string(alias), graph)
+        yield Quad(node, _ALT_LABEL, _string(alias), graph)
     for scheme, value in entity.identifiers:
         if scheme == "iso3166-alpha2":
             yield Quad(node, kg("iso3166Alpha2"), Literal(value), graph)
         elif scheme == "iso3166-alpha3":
             yield Quad(node, kg("iso3166Alpha3"), Literal(value), graph)
         elif scheme == "wikidata":
-            yield Quad(node, NamedNode(OWL + "sameAs"), NamedNode(WIKIDATA + value), graph)
+            yield Quad(node, _SAME_AS, NamedNode(WIKIDATA + value), graph)
     yield Quad(node, kg("mentionedIn"), document, graph)
 
 
@@ -103,17 +117,18 @@ def extraction_quads(extraction: Extraction, base: str = DEFAULT_BASE) -> Iterat
     entities = {e.key: e for e in extraction.entities}
     for entity in entities.values():
         yield from entity_quads(entity, graph, doc_node, base)
+    nodes = {key: NamedNode(entity_iri(entity, base)) for key, entity in entities.items()}
     for relation in extraction.relations:
-        subject = NamedNode(entity_iri(entities[relation.source], base))
+        subject = nodes[relation.source]
         predicate = kg(relation_type(relation.relation).name)
-        obj = NamedNode(entity_iri(entities[relation.target], base))
+        obj = nodes[relation.target]
         yield Quad(subject, predicate, obj, graph)
         statement = NamedNode(statement_iri(relation, base))
         evidence = relation.evidence
-        yield Quad(statement, _A, NamedNode(RDF + "Statement"), graph)
-        yield Quad(statement, NamedNode(RDF + "subject"), subject, graph)
-        yield Quad(statement, NamedNode(RDF + "predicate"), predicate, graph)
-        yield Quad(statement, NamedNode(RDF + "object"), obj, graph)
+        yield Quad(statement, _A, _STATEMENT, graph)
+        yield Quad(statement, _SUBJECT, subject, graph)
+        yield Quad(statement, _PREDICATE, predicate, graph)
+        yield Quad(statement, _OBJECT, obj, graph)
         yield Quad(statement, kg("document"), doc_node, graph)
         yield Quad(statement, kg("sentence"), _string(evidence.sentence), graph)
         yield Quad(statement, kg("start"), _integer(evidence.start), graph)
@@ -125,6 +140,6 @@ def extraction_quads(extraction: Extraction, base: str = DEFAULT_BASE) -> Iterat
             yield Quad(statement, kg("targetStart"), _integer(evidence.target_span[0]), graph)
             yield Quad(statement, kg("targetEnd"), _integer(evidence.target_span[1]), graph)
         yield Quad(statement, kg("modality"), kg(relation.modality.value), graph)
-        yield Quad(statement, kg("confidence"), Literal(repr(float(relation.confidence)), datatype=NamedNode(XSD + "double")), graph)
+        yield Quad(statement, kg("confidence"), Literal(repr(float(relation.confidence)), datatype=_DOUBLE), graph)
         yield Quad(statement, kg("rule"), _string(relation.rule), graph)
-        yield Quad(statement, kg("viaCoreference"), Literal("true" if relation.via_coreference else "false", datatype=NamedNode(XSD + "boolean")), graph)
+        yield Quad(statement, kg("viaCoreference"), _TRUE if relation.via_coreference else _FALSE, graph)
