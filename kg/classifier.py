@@ -140,6 +140,7 @@ class DocumentFeatures:
         self._heads: dict[tuple[int, int], int] = {}
         self._titles: dict[int, tuple] = {}
         self._inner: dict[int, tuple[str, ...]] = {}
+        self._regions: dict[tuple[int, int, int, int], tuple] = {}
 
     def token(self, i: int) -> tuple:
         """(feature word, plain word, lower, lemma lower, is space, dep, head index, text) of token ``i``."""
@@ -197,6 +198,41 @@ class DocumentFeatures:
                 return up_source[:k], token, tuple(reversed(up_target[: position[token]]))
         return None
 
+    def _region(self, left_start: int, left_end: int, right_start: int, right_end: int):
+        """What lies around and between two mentions, read once for both orders of the pair:
+        (words between, features that name neither order nor types, cue words between,
+        relations of the titles between)."""
+        key = (left_start, left_end, right_start, right_end)
+        found = self._regions.get(key)
+        if found is not None:
+            return found
+        token, analysis = self.token, self.analysis
+        length = len(self.doc)
+        between = [i for i in range(left_end, min(right_start, length)) if not token(i)[4]]
+        words = tuple(token(i)[0] for i in between)
+        shared = {f"bw={w}" for w in words}
+        shared.add(f"nbetween={_distance_bucket(len(words))}")
+        if words:
+            shared |= {f"bfirst={words[0]}", f"blast={words[-1]}"}
+        others = {m.key for m in (analysis.at(i) for i in between) if m is not None and not m.via_coreference}
+        shared.add(f"ents_between={min(len(others), 2)}")
+        before = [i for i in range(max(0, left_start - 3), min(left_start, length)) if not token(i)[4]][-2:]
+        after = [i for i in range(right_end, min(right_end + 3, length)) if not token(i)[4]][:2]
+        for k, i in enumerate(reversed(before), start=1):
+            shared.add(f"lb{k}={token(i)[0]}")
+        for k, i in enumerate(after, start=1):
+            shared.add(f"ra{k}={token(i)[0]}")
+        lowers = {token(i)[2] for i in between}
+        cues = tuple(cue for cue in _CUES if cue in lowers)
+        shared.update(f"cue={cue}" for cue in cues)
+        if any(token(i)[2] == "based" and i > 0 and token(i - 1)[7] in {"-", "–"} for i in between):
+            shared.add("cue=-based")
+        titles = tuple(title.relation for i in between for title in self.titles(i))
+        if titles:
+            shared.add("title_between")
+        found = self._regions[key] = (words, frozenset(shared), cues, titles)
+        return found
+
     def pair(self, source: MentionSpan, target: MentionSpan) -> list[str]:
         """The string features of one ordered mention pair, sorted and without repeats."""
         token, lexicon, analysis = self.token, self.lexicon, self.analysis
@@ -209,39 +245,19 @@ class DocumentFeatures:
         bucket = _distance_bucket(distance)
         features |= {f"dist={bucket}", f"dist={bucket}|{types}"}
 
-        # Words between, before and after.
-        length = len(self.doc)
-        between = [i for i in range(left.end, min(right.start, length)) if not token(i)[4]]
-        words = [token(i)[0] for i in between]
-        features |= {f"bw={w}" for w in words}
-        features.add(f"nbetween={_distance_bucket(len(words))}")
+        # Words between, before and after, and cue words between: the same for both orders of a pair.
+        words, shared, cues, titles = self._region(left.start, left.end, right.start, right.end)
+        features.update(shared)
         if words:
-            features |= {f"bfirst={words[0]}", f"blast={words[-1]}", f"bfirst={words[0]}|{order}", f"blast={words[-1]}|{order}"}
+            features |= {f"bfirst={words[0]}|{order}", f"blast={words[-1]}|{order}"}
             if len(words) <= 4:
                 features.add(f"bseq={' '.join(words)}|{order}|{types}")
         else:
             features.add(f"bnone|{order}|{types}")
-        others = {m.key for m in (analysis.at(i) for i in between) if m is not None and not m.via_coreference}
-        features.add(f"ents_between={min(len(others), 2)}")
-        before = [i for i in range(max(0, left.start - 3), min(left.start, length)) if not token(i)[4]][-2:]
-        after = [i for i in range(right.end, min(right.end + 3, length)) if not token(i)[4]][:2]
-        for k, i in enumerate(reversed(before), start=1):
-            features.add(f"lb{k}={token(i)[0]}")
-        for k, i in enumerate(after, start=1):
-            features.add(f"ra{k}={token(i)[0]}")
-
-        # Cue words between the mentions.
-        lowers = {token(i)[2] for i in between}
-        for cue in _CUES:
-            if cue in lowers:
-                features.add(f"cue={cue}")
-                features.add(f"cue={cue}|{types}")
-        if any(token(i)[2] == "based" and i > 0 and token(i - 1)[7] in {"-", "–"} for i in between):
-            features.add("cue=-based")
-        for i in between:
-            for title in self.titles(i):
-                features.add(f"title_between={title.relation}|{types}")
-                features.add("title_between")
+        for cue in cues:
+            features.add(f"cue={cue}|{types}")
+        for relation in titles:
+            features.add(f"title_between={relation}|{types}")
 
         # The mention heads and what governs them.
         source_head, target_head = self.head(source), self.head(target)
