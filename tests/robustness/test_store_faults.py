@@ -68,9 +68,11 @@ def reference(corpus, tmp_path_factory) -> list[str]:
     return dump(store)
 
 
-def start_build(corpus: Path, store: Path) -> subprocess.Popen:
+def start_build(corpus: Path, store: Path, *, passes: int = 1) -> subprocess.Popen:
+    """A build of the corpus; ``passes`` > 1 reads it again and again (the same documents,
+    unchanged after the first pass: the same store, a longer run)."""
     return subprocess.Popen(
-        kg_command("build", corpus, "--store", store, "--quiet", "--verbose"),
+        kg_command("build", *[corpus] * passes, "--store", store, "--quiet", "--verbose"),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=kg_env(), cwd=ROOT,
     )
 
@@ -171,7 +173,8 @@ def test_a_document_killed_while_being_replaced_is_wholly_old_or_wholly_new(seed
 
 def test_a_second_writer_is_told_which_process_holds_the_store(corpus, reference, tmp_path):
     store = tmp_path / "store"
-    first = start_build(corpus, store)
+    # Several passes: the first build must still hold the store when the second has started up.
+    first = start_build(corpus, store, passes=6)
     wait_for_documents(first, 1)
     second = run_kg("build", corpus, "--store", store, timeout=120)
     assert second.returncode == 1
