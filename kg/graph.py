@@ -82,12 +82,6 @@ class QueryResult:
         return len(self.rows)
 
 
-def _term_value(term) -> str | None:
-    if term is None:
-        return None
-    return term.value
-
-
 class KnowledgeGraph:
     """A knowledge graph built from news, backed by an Oxigraph dataset."""
 
@@ -267,7 +261,9 @@ class KnowledgeGraph:
             return QueryResult("ask", boolean=bool(result), render=lambda: payload)
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
-            rows = tuple(tuple(_term_value(solution[v]) for v in variables) for solution in result)
+            # A solution iterates its values in the variables' order; looking each up by
+            # name costs more than the one-hop query's evaluation on disk (a third of it).
+            rows = tuple(tuple(None if term is None else term.value for term in solution) for solution in result)
             def render() -> bytes:  # solutions are read once: the JSON runs the query again, if it is asked for
                 return self.store.query(sparql, **options).serialize(format=ox.QueryResultsFormat.JSON)
 
