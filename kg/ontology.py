@@ -53,40 +53,68 @@ _CLASS_MEMBERS: dict[str, frozenset[EntityType]] = {
 }
 
 
-def _classes(graph, node) -> frozenset[EntityType]:
-    """The entity types a domain or range node covers (named class or owl:unionOf)."""
-    from rdflib import OWL, URIRef
-    from rdflib.collection import Collection
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
 
-    if isinstance(node, URIRef):
-        return _CLASS_MEMBERS.get(str(node).removeprefix(NAMESPACE), frozenset())
-    union = graph.value(node, OWL.unionOf)
-    if union is None:
+
+class _Triples:
+    """kg.ttl as a subject -> predicate -> objects index (Oxigraph's parser: no rdflib
+    to import and no rdflib graph to build, which every extraction process paid for)."""
+
+    def __init__(self, path: Path):
+        import pyoxigraph as ox
+
+        self.index: dict[object, dict[str, list]] = {}
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            self.index.setdefault(triple.subject, {}).setdefault(triple.predicate.value, []).append(triple.object)
+
+    def value(self, subject, predicate: str):
+        values = self.index.get(subject, {}).get(predicate)
+        return values[0] if values else None
+
+    def subjects(self, predicate: str) -> list:
+        return [subject for subject, properties in self.index.items() if predicate in properties]
+
+    def has(self, subject, predicate: str, obj) -> bool:
+        return obj in self.index.get(subject, {}).get(predicate, ())
+
+
+def _classes(graph: _Triples, node) -> frozenset[EntityType]:
+    """The entity types a domain or range node covers (named class or owl:unionOf)."""
+    import pyoxigraph as ox
+
+    if node is None:
         return frozenset()
-    return frozenset().union(*(_classes(graph, member) for member in Collection(graph, union)))
+    if isinstance(node, ox.NamedNode):
+        return _CLASS_MEMBERS.get(node.value.removeprefix(NAMESPACE), frozenset())
+    members, item = [], graph.value(node, _OWL + "unionOf")
+    while item is not None and item != ox.NamedNode(_RDF + "nil"):  # an RDF list: first, rest, ... nil
+        members.append(graph.value(item, _RDF + "first"))
+        item = graph.value(item, _RDF + "rest")
+    return frozenset().union(*(_classes(graph, member) for member in members))
 
 
 @cache
 def relation_types() -> dict[str, RelationType]:
-    """Every relation type of the ontology, by local name, in file order."""
-    from rdflib import OWL, RDF, RDFS, Graph, Namespace
+    """Every relation type of the ontology, by local name, sorted by name."""
+    import pyoxigraph as ox
 
-    kg = Namespace(NAMESPACE)
-    graph = Graph().parse(ontology_dir() / "kg.ttl", format="turtle")
+    graph = _Triples(ontology_dir() / "kg.ttl")
     types: dict[str, RelationType] = {}
-    for prop in graph.subjects(kg.relationGroup, None):
-        name = str(prop).removeprefix(NAMESPACE)
-        quad = graph.value(prop, kg.quadClass)
-        root = graph.value(prop, kg.cameoRoot)
+    for prop in graph.subjects(NAMESPACE + "relationGroup"):
+        name = prop.value.removeprefix(NAMESPACE)
+        quad = graph.value(prop, NAMESPACE + "quadClass")
+        root = graph.value(prop, NAMESPACE + "cameoRoot")
         types[name] = RelationType(
             name=name,
-            label=str(graph.value(prop, RDFS.label)),
-            group=str(graph.value(prop, kg.relationGroup)),
-            symmetric=(prop, RDF.type, OWL.SymmetricProperty) in graph,
-            domain=_classes(graph, graph.value(prop, RDFS.domain)),
-            range=_classes(graph, graph.value(prop, RDFS.range)),
-            cameo_root=str(root) if root is not None else None,
-            quad_class=str(quad).removeprefix(NAMESPACE) if quad is not None else None,
+            label=graph.value(prop, _RDFS + "label").value,
+            group=graph.value(prop, NAMESPACE + "relationGroup").value,
+            symmetric=graph.has(prop, _RDF + "type", ox.NamedNode(_OWL + "SymmetricProperty")),
+            domain=_classes(graph, graph.value(prop, _RDFS + "domain")),
+            range=_classes(graph, graph.value(prop, _RDFS + "range")),
+            cameo_root=root.value if root is not None else None,
+            quad_class=quad.value.removeprefix(NAMESPACE) if quad is not None else None,
         )
     return dict(sorted(types.items()))
 
