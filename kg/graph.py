@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
+    from kg.parallel import ProcessPool
+
 # Documents between flushes of an on-disk store while building: RocksDB's write
 # buffers grow until flushed, so without this a build's memory grows with the corpus.
 FLUSH_EVERY = 64
@@ -408,15 +410,16 @@ def build(
     graph: KnowledgeGraph | None = None,
     on_error=None,
     progress=None,
-    workers: int = 1,
+    workers: int | ProcessPool = 1,
     dask=None,
 ) -> KnowledgeGraph:
     """Build (or extend) a knowledge graph from texts, paths or ``Document`` objects.
 
     A string that names an existing file or folder (or ``"-"``) is read as a
     path; any other string is taken as the text of an article. ``workers``
-    runs extraction in that many processes, ``dask`` (a scheduler address or
-    a ``distributed.Client``) on a Dask cluster; the graph is the same.
+    runs extraction in that many processes (or in a running
+    ``kg.parallel.ProcessPool``), ``dask`` (a scheduler address or a
+    ``distributed.Client``) on a Dask cluster; the graph is the same.
     """
     from kg.parallel import extractions
 

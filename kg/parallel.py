@@ -45,11 +45,18 @@ class _Future(Protocol[R]):
 _PIPELINE_LOCK = threading.Lock()
 
 
-def load_model(model: str) -> None:
-    """Process-pool initializer: load the spaCy pipeline once per worker process."""
+def load_model(model: str, loaded=None) -> None:
+    """Process-pool initializer: load the spaCy pipeline once per worker process (and
+    release the ``loaded`` semaphore, when given, once it is loaded)."""
     from kg.nlp import load
 
     load(model)
+    if loaded is not None:
+        loaded.release()
+
+
+def _started() -> None:
+    """A task that only makes the pool start a process."""
 
 
 def extract_chunk(documents: list[Document], model: str) -> list[Extraction | InputError]:
@@ -103,33 +110,93 @@ def ordered_results(
         yield from pending.popleft().result()
 
 
+class ProcessPool:
+    """Extraction processes that outlive one build: spawned at once, each loading the
+    spaCy model once, used by every ``kg.build(..., workers=pool)`` until closed.
+
+    A program that builds again and again (a feed read every hour) pays the
+    processes' start-up once; ``wait_ready()`` returns when every process has
+    its model loaded (the benchmarks time builds from there).
+
+        with ProcessPool(2) as pool:
+            pool.wait_ready()
+            kg.build(["monday.jsonl"], graph=graph, workers=pool)
+            kg.build(["tuesday.jsonl"], graph=graph, workers=pool)
+    """
+
+    def __init__(self, workers: int, model: str | None = None):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from kg.nlp import choose_model
+
+        if workers < 1:
+            raise KgError(f"workers must be 1 or more, not {workers}")
+        self.workers = workers
+        self.model = choose_model(model)  # every process loads the model the caller would
+        # spawn, not fork: the caller may hold an open store with its own threads.
+        context = multiprocessing.get_context("spawn")
+        self._loaded = context.Semaphore(0)
+        self._ready = False
+        self.executor = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=load_model, initargs=(self.model, self._loaded)
+        )
+        # The pool starts a process per task it cannot hand to an idle one: one task each starts them all now.
+        self._starts = [self.executor.submit(_started) for _ in range(workers)]
+
+    def wait_ready(self) -> None:
+        """Wait until every process has loaded the model (a failed start is raised)."""
+        waiting = 0 if self._ready else self.workers
+        while waiting:
+            if self._loaded.acquire(timeout=0.2):
+                waiting -= 1
+            else:
+                for start in self._starts:
+                    if start.done():
+                        start.result()  # a process that died while loading: BrokenProcessPool
+        self._ready = True
+
+    def close(self, *, cancel: bool = False) -> None:
+        self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
+
+    def __enter__(self) -> ProcessPool:
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        self.close(cancel=error_type is not None)
+
+
 def extract_in_processes(
     inputs: Iterable[str | Document],
     *,
-    workers: int,
+    workers: int | ProcessPool,
     model: str | None = None,
     on_error: ErrorHandler | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> Iterator[Extraction]:
-    """Extract in ``workers`` processes (spawned, each loading the model once)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    """Extract in ``workers`` processes (spawned, each loading the model once), or in a
+    running ``ProcessPool`` (kept open for the caller)."""
+    owned = not isinstance(workers, ProcessPool)
+    pool = ProcessPool(workers, model) if owned else workers
+    if not owned and model is not None:
+        from kg.nlp import choose_model
 
-    from kg.nlp import choose_model
-
-    name = choose_model(model)  # workers must all load the same model the caller would
+        if choose_model(model) != pool.model:
+            raise KgError(f"the worker processes have {pool.model} loaded, not {model}")
     chunks = chunked(read_documents(inputs, on_error=on_error), chunk_size)
-    # spawn, not fork: the caller may hold an open store with its own threads.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=load_model, initargs=(name,)) as pool:
-        try:
-            results = ordered_results(
-                lambda chunk: pool.submit(extract_chunk, chunk, name), chunks, in_flight=workers * CHUNKS_PER_WORKER
-            )
-            yield from delivered(results, on_error)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    try:
+        results = ordered_results(
+            lambda chunk: pool.executor.submit(extract_chunk, chunk, pool.model),
+            chunks,
+            in_flight=pool.workers * CHUNKS_PER_WORKER,
+        )
+        yield from delivered(results, on_error)
+    except BaseException:
+        if owned:
+            pool.close(cancel=True)
+        raise
+    if owned:
+        pool.close()
 
 
 def extract_on_dask(
@@ -191,20 +258,22 @@ def extractions(
     *,
     model: str | None = None,
     on_error: ErrorHandler | None = None,
-    workers: int = 1,
+    workers: int | ProcessPool = 1,
     dask: str | distributed.Client | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> Iterator[Extraction]:
-    """Extractions of the inputs in input order: here, in ``workers`` processes, or on a Dask cluster."""
-    if workers < 1:
+    """Extractions of the inputs in input order: here, in ``workers`` processes (or a
+    running ``ProcessPool``), or on a Dask cluster."""
+    pool = workers if isinstance(workers, ProcessPool) else None
+    if pool is None and workers < 1:
         raise KgError(f"workers must be 1 or more, not {workers}")
     if chunk_size < 1:
         raise KgError(f"chunk size must be 1 or more, not {chunk_size}")
-    if dask is not None and workers > 1:
+    if dask is not None and (pool is not None or workers > 1):
         raise KgError("give worker processes or a Dask cluster, not both (a Dask cluster has its own workers)")
     if dask is not None:
         return extract_on_dask(inputs, cluster=dask, model=model, on_error=on_error, chunk_size=chunk_size)
-    if workers > 1:
+    if pool is not None or workers > 1:
         return extract_in_processes(inputs, workers=workers, model=model, on_error=on_error, chunk_size=chunk_size)
     from kg.extract import extract
 

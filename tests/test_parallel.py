@@ -155,6 +155,21 @@ def test_build_with_workers_gives_the_same_graph(workers, news_documents, news_g
     assert sorted_triples(graph) == sorted_triples(news_graph)
 
 
+def test_a_process_pool_serves_build_after_build_with_its_model_loaded(news_documents, news_graph):
+    from kg.parallel import ProcessPool
+
+    with ProcessPool(2) as pool:
+        pool.wait_ready()  # both processes have the model: the builds below start no process
+        processes = set(pool.executor._processes)
+        first = kg.build(news_documents, workers=pool)
+        second = kg.build(news_documents, workers=pool)
+        assert set(pool.executor._processes) == processes
+        with pytest.raises(KgError, match="not both"):
+            list(extractions(news_documents, workers=pool, dask="tcp://127.0.0.1:8786"))
+    for graph in (first, second):
+        assert sorted_nquads(graph) == sorted_nquads(news_graph)
+
+
 def test_cli_build_with_workers_writes_the_same_store(tmp_path, news_files, news_graph):
     from click.testing import CliRunner
 
