@@ -11,7 +11,7 @@ trigger word.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.entities import EntityAnalysis, MentionSpan
 from kg.gazetteer import Gazetteer
@@ -29,6 +29,9 @@ OWNER_DEPS = {"poss", "compound", "amod", "nmod"}
 DEEP_PREPS = {"of", "with", "between", "in", "to", "against", "on", "for", "from"}
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
+PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
+THING_PRONOUNS = {"it", "its"}
 ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict", "convict"}
 
 # Rules that read a description, not an event: the writer asserts them
@@ -100,6 +103,15 @@ class Argument:
     factor: float = 1.0
 
 
+@dataclass(frozen=True)
+class Role:
+    """A post a person is known to hold in the document: leaderOf Belarus as "president"."""
+
+    relation: str
+    owner: MentionSpan
+    phrase: str
+
+
 class _Rules:
     def __init__(self, doc, analysis: EntityAnalysis, lexicon: Lexicon, gazetteer: Gazetteer):
         self.doc = doc
@@ -107,6 +119,145 @@ class _Rules:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.institutions = lexicon.cue("institution_nouns")
+        self.overrides: dict[int, MentionSpan | None] = {}
+        self.roles: dict[str, list[Role]] = {}
+        self._prepare()
+
+    # ------------------------------------------------------------ mentions
+    def at(self, token_index: int) -> MentionSpan | None:
+        """The mention at a token, after the relation stage's own reading of role
+        nouns and pronouns (``_prepare``)."""
+        if token_index in self.overrides:
+            return self.overrides[token_index]
+        return self.analysis.at(token_index)
+
+    def _prepare(self) -> None:
+        """Roles first, then what they tell about role nouns and pronouns.
+
+        The title rules run once over the names to learn who holds which post
+        ("Belarus's president, Alexander Lukashenko"); then "the Belarusian
+        leader" and "Japan's leader" are read as that holder, a pronoun in a
+        reported clause as the speaker ("Vucic said his country ..."), and
+        "his country" or "Maduro's foreign minister" through the person's state.
+        """
+        for candidate in self.title_relations():
+            if candidate.source.type is EntityType.PERSON and not candidate.source.via_coreference \
+                    and candidate.relation in ROLE_RELATIONS and not candidate.target.via_coreference:
+                self.roles.setdefault(candidate.source.key, []).append(
+                    Role(candidate.relation, candidate.target, self._title_phrase(candidate.trigger))
+                )
+        self.overrides.update(self._role_noun_readings())
+        self.overrides.update(self._speaker_pronouns())
+
+    def mentions(self) -> list[MentionSpan]:
+        """The entity stage's mentions with the relation stage's readings of role nouns and pronouns."""
+        found = [m for m in self.analysis.mentions if m.start not in self.overrides or not m.via_coreference]
+        found += [m for m in self.overrides.values() if m is not None]
+        return sorted(found, key=lambda m: m.start_char)
+
+    def _title_phrase(self, index: int) -> str:
+        title = self.title_of(self.doc[index])
+        return title.phrase if title is not None else ""
+
+    def holders(self, relation: str, owner_key: str, phrase: str = "") -> list[str]:
+        """People known to hold a post of ``owner_key``, those with the same title first."""
+        exact = [p for p, roles in self.roles.items() if any(r.relation == relation and r.owner.key == owner_key and r.phrase == phrase for r in roles)]
+        if exact:
+            return exact
+        return [p for p, roles in self.roles.items() if any(r.relation == relation and r.owner.key == owner_key for r in roles)]
+
+    def person_state(self, person_key: str) -> MentionSpan | None:
+        """The state a person serves or leads (else is a citizen of): "his country", "Maduro's minister"."""
+        roles = self.roles.get(person_key, [])
+        for wanted in (("leaderOf", "worksFor"), ("citizenOf",)):
+            states = {r.owner.key: r.owner for r in roles if r.relation in wanted and r.owner.type is EntityType.STATE}
+            if len(states) == 1:
+                return next(iter(states.values()))
+        return None
+
+    def _modifier_owners(self, token) -> list[MentionSpan]:
+        """States and organizations that modify a noun: "Japan's", "Belarusian", "of the EU"."""
+        owners = []
+        for child in token.children:
+            if child.dep_ in OWNER_DEPS:
+                found = self.analysis.at(child.i)
+                if found is not None and not found.via_coreference and found.type in (EntityType.STATE, EntityType.ORGANIZATION):
+                    owners.append(found)
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in child.children:
+                    found = self.analysis.at(pobj.i)
+                    if pobj.dep_ == "pobj" and found is not None and found.type in (EntityType.STATE, EntityType.ORGANIZATION):
+                        owners.append(found)
+        return owners
+
+    def _role_noun_readings(self) -> dict[int, MentionSpan | None]:
+        """"the Belarusian leader", "Japan's leader": the person known to hold that post.
+
+        A role noun the entity stage read as the nearest person is dropped when
+        that person is known to hold the post for another state ("Russian Prime
+        Minister Mishustin ... the Belarusian leader").
+        """
+        readings: dict[int, MentionSpan | None] = {}
+        for token in self.doc:
+            if token.pos_ != "NOUN" or token.tag_ == "NNS" or token.dep_ == "compound":
+                continue
+            current = self.analysis.at(token.i)
+            if current is not None and not current.via_coreference:
+                continue
+            title = self.title_of(token)
+            if title is None or title.kind not in {"leader", "official"}:
+                continue
+            if any(c.dep_ == "appos" and self.analysis.at(c.i) is not None for c in token.children):
+                continue
+            if token.dep_ == "appos" and self.analysis.at(token.head.i) is not None:
+                continue
+            owners = self._modifier_owners(token)
+            if not owners:
+                continue
+            holders = {h for o in owners for h in self.holders(title.relation, o.key, title.phrase)}
+            if len(holders) == 1:
+                key = holders.pop()
+                named = next(m for m in self.analysis.mentions if m.key == key and not m.via_coreference)
+                readings[token.i] = replace(
+                    named, start=token.i, end=token.i + 1, start_char=token.idx, end_char=token.idx + len(token),
+                    text=token.text, sentence=current.sentence if current else named.sentence, via_coreference=True,
+                )
+            elif current is not None and current.type is EntityType.PERSON:
+                owner_keys = {o.key for o in owners}
+                if any(r.relation == title.relation and r.owner.type in {o.type for o in owners} and r.owner.key not in owner_keys
+                       for r in self.roles.get(current.key, [])):
+                    readings[token.i] = None
+        return readings
+
+    def _speaker_pronouns(self) -> dict[int, MentionSpan | None]:
+        """A pronoun in a reported clause is its speaker: "Vucic insisted that his country ...",
+        "the ministry said it had expelled ...". Speakers are read through role nouns."""
+        readings: dict[int, MentionSpan | None] = {}
+        speech = self.lexicon.cue("speech_verbs") | self.lexicon.cue("commitment_verbs")
+        for token in self.doc:
+            lower = token.lower_
+            if lower in PERSON_PRONOUNS:
+                wanted = {EntityType.PERSON}
+            elif lower in THING_PRONOUNS:
+                wanted = {EntityType.STATE, EntityType.ORGANIZATION}
+            else:
+                continue
+            clause = token
+            while clause.dep_ not in {"ccomp", "ROOT", "relcl", "acl", "advcl"} and clause.head is not clause:
+                clause = clause.head
+            if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in speech:
+                continue
+            speakers = [
+                self.at(c.i) for c in clause.head.children if c.dep_ in ACTIVE_SUBJECT_DEPS
+            ]
+            speakers = [m for m in speakers if m is not None and m.type in wanted]
+            if len(speakers) == 1:
+                speaker = speakers[0]
+                readings[token.i] = replace(
+                    speaker, start=token.i, end=token.i + 1, start_char=token.idx, end_char=token.idx + len(token),
+                    text=token.text, via_coreference=True,
+                )
+        return readings
 
     # ------------------------------------------------------------ arguments
     def entities(self, token, *, deep: bool = False) -> list[Argument]:
@@ -117,30 +268,30 @@ class _Rules:
         return found
 
     def _entity(self, head, *, deep: bool) -> list[Argument]:
-        mention = self.analysis.at(head.i)
+        mention = self.at(head.i)
         if mention is not None:
             return [Argument(mention)]
         # "Maduro's foreign minister, Yvan Gil, accused ..." / "Kapanadze, a teacher who lives in ..."
         for child in head.children:
-            if child.dep_ == "appos" and self.analysis.at(child.i) is not None:
-                return [Argument(self.analysis.at(child.i))]
-        if head.dep_ == "appos" and self.analysis.at(head.head.i) is not None:
-            return [Argument(self.analysis.at(head.head.i))]
+            if child.dep_ == "appos" and self.at(child.i) is not None:
+                return [Argument(self.at(child.i))]
+        if head.dep_ == "appos" and self.at(head.head.i) is not None:
+            return [Argument(self.at(head.head.i))]
         if head.pos_ == "NOUN":
             # "the opposition Tisza party", "the Baz Soley gang": the named organization
             for child in head.children:
-                named = self.analysis.at(child.i)
+                named = self.at(child.i)
                 if child.dep_ == "compound" and named is not None and named.type is EntityType.ORGANIZATION:
                     return [Argument(named)]
         lemma = head.lemma_.lower()
-        if lemma in self.institutions or head.lower_ in self.institutions:
+        if lemma in self.institutions or head.lower_ in self.institutions or lemma in self.lexicon.cue("state_anaphors"):
             owner = self.owner(head)
             if owner is not None:
                 return [Argument(owner, OWNER_FACTOR)]
         if deep:
             for child in head.children:
-                if child.dep_ == "poss" and self.analysis.at(child.i):
-                    return [Argument(self.analysis.at(child.i), 0.75)]
+                if child.dep_ == "poss" and self.at(child.i):
+                    return [Argument(self.at(child.i), 0.75)]
                 if child.dep_ == "prep" and child.lower_ in DEEP_PREPS:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
@@ -150,14 +301,17 @@ class _Rules:
         return []
 
     def owner(self, noun) -> MentionSpan | None:
-        """The state or organization a noun belongs to: "Russian forces", "the army of Mali"."""
+        """The state or organization a noun belongs to: "Russian forces", "the army of Mali",
+        "his government" (the state of the person "his" stands for)."""
         for child in noun.children:
-            mention = self.analysis.at(child.i)
+            mention = self.at(child.i)
+            if child.dep_ == "poss" and mention is not None and mention.type is EntityType.PERSON:
+                mention = self.person_state(mention.key)
             if child.dep_ in OWNER_DEPS and mention and mention.type in (EntityType.STATE, EntityType.ORGANIZATION):
                 return mention
             if child.dep_ == "prep" and child.lower_ in {"of", "from"}:
                 for pobj in child.children:
-                    mention = self.analysis.at(pobj.i)
+                    mention = self.at(pobj.i)
                     if pobj.dep_ == "pobj" and mention and mention.type in (EntityType.STATE, EntityType.ORGANIZATION):
                         return mention
         return None
@@ -288,12 +442,12 @@ class _Rules:
             return True
         title_words = set(title.phrase.replace("-", " ").split())
         return title.phrase in {"chief", "head", "leader"} and any(
-            w.pos_ == "NOUN" and w.is_lower and w.lower_ not in title_words and self.analysis.at(w.i) is None for w in words
+            w.pos_ == "NOUN" and w.is_lower and w.lower_ not in title_words and self.at(w.i) is None for w in words
         )
 
     def title_relations(self) -> Iterator[Candidate]:
         seen = set()
-        for mention in self.analysis.mentions:
+        for mention in self.mentions():
             head = self._head(mention)
             if head is None or (head.i, mention.key) in seen:
                 continue
@@ -350,8 +504,12 @@ class _Rules:
         modifying the title or the person directly ("American diplomat")."""
         owners: list[tuple[MentionSpan, bool]] = []
         for token in tokens:
-            found = self.analysis.at(token.i)
-            if found is None or found.via_coreference or found.key == holder.key:
+            found = self.at(token.i)
+            if found is not None and found.type is EntityType.PERSON and token.dep_ == "poss":
+                found = self.person_state(found.key)  # "Maduro's foreign minister"
+            elif found is not None and found.via_coreference:
+                continue
+            if found is None or found.key == holder.key:
                 continue
             if found.type not in (EntityType.STATE, EntityType.ORGANIZATION, EntityType.LOCATION):
                 continue
@@ -398,7 +556,7 @@ class _Rules:
                 yield head.head, "title-compound"  # "the Cite Soleil district of Port-au-Prince"
 
     def _titled(self, mention: MentionSpan, title_token, rule: str) -> Iterator[Candidate]:
-        described = self.analysis.at(title_token.i)
+        described = self.at(title_token.i)
         if described is not None and not described.via_coreference:
             return  # the descriptor is itself an entity ("Minsk, Belarus" is a place rule)
         title = self.title_of(title_token)
@@ -456,7 +614,7 @@ class _Rules:
         holders = [head] + [c for c in head.children if c.dep_ in {"appos", "npadvmod"} and c.like_num]
         if mention.type is EntityType.PERSON:
             # "Derwinski, a Republican from Chicago": the description's origin is the person's
-            holders += [c for c in head.children if c.dep_ == "appos" and c.pos_ in {"NOUN", "PROPN"} and self.analysis.at(c.i) is None]
+            holders += [c for c in head.children if c.dep_ == "appos" and c.pos_ in {"NOUN", "PROPN"} and self.at(c.i) is None]
         for holder in holders:
             for prep in holder.children:
                 if prep.dep_ != "prep":
@@ -497,8 +655,8 @@ class _Rules:
         "the EU adopted its package of sanctions against Russia"."""
         while True:
             for child in noun.children:
-                if child.dep_ in {"poss", "compound", "amod"} and self.analysis.at(child.i):
-                    return [Argument(self.analysis.at(child.i))], None
+                if child.dep_ in {"poss", "compound", "amod"} and self.at(child.i):
+                    return [Argument(self.at(child.i))], None
             if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
                 noun = noun.head.head  # "a package of sanctions": the package carries the agent
                 continue
@@ -564,7 +722,7 @@ class _Rules:
             attached = next((m for m in organizations if 0 < m.start - based.i <= 8), None)
         if attached is None:
             return
-        conjoined = [self.analysis.at(c.i) for c in self.doc[attached.start : attached.end].root.conjuncts]
+        conjoined = [self.at(c.i) for c in self.doc[attached.start : attached.end].root.conjuncts]
         for organization in [attached, *(m for m in conjoined if m is not None and m.type is EntityType.ORGANIZATION)]:
             yield Candidate(organization, "basedIn", place, "x-based", RULE_CONFIDENCE["x-based"], based.i)
 
@@ -574,6 +732,7 @@ class _Rules:
         cues = self.lexicon.cues
         negated = hypothetical = reported = False
         token, link, came_through_preposition = trigger, None, False
+        clause = trigger
         while True:
             children = list(token.children)
             lowers = {c.lower_ for c in children}
@@ -592,6 +751,8 @@ class _Rules:
                 hypothetical = True  # the consequent of a condition: "if X invades, Y will sanction"
             if link == "xcomp" and token.lemma_.lower() in cues["hypothetical_governors"]:
                 hypothetical = True
+            if link == "ccomp" and token.lemma_.lower() in cues["denial_verbs"] and clause.i > token.i and not any(c.dep_ == "neg" for c in children):
+                negated = True  # "Kigali denies that it backs M23": the fact is denied
             if link == "ccomp" and (token.lemma_.lower() in cues["speech_verbs"] or token.lemma_.lower() in self.lexicon.verbs):
                 reported = True
             if link == "conj" and came_through_preposition and token.lemma_.lower() in ACCUSATION_VERBS:
@@ -606,7 +767,7 @@ class _Rules:
                 break
             if token.dep_ in {"relcl", "acl", "appos", "parataxis"}:
                 break  # a relative clause or apposition is the writer's own statement
-            link, token = token.dep_, token.head
+            link, clause, token = token.dep_, token, token.head
             came_through_preposition = link in {"pobj", "prep", "pcomp"}
             if came_through_preposition:
                 link = "conj"
