@@ -29,6 +29,8 @@ OWNER_DEPS = {"poss", "compound", "amod", "nmod"}
 DEEP_PREPS = {"of", "with", "between", "in", "to", "against", "on", "for", "from"}
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
+SYMMETRIC_EVENTS = {"meetsWith", "cooperatesWith"}
 ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
 THING_PRONOUNS = {"it", "its"}
@@ -47,6 +49,8 @@ RULE_CONFIDENCE = {
     "verb-passive": 0.75,
     "verb-deep-object": 0.6,
     "verb-clausal-object": 0.6,
+    "verb-threat": 0.7,  # a hostile verb under "threaten", "vow": the threat itself
+    "verb-collective": 0.7,  # "A and B met": the conjoined subjects with each other
     "title-prefix": 0.9,
     "title-apposition": 0.85,
     "title-copula": 0.8,
@@ -243,7 +247,7 @@ class _Rules:
             else:
                 continue
             clause = token
-            while clause.dep_ not in {"ccomp", "ROOT", "relcl", "acl", "advcl"} and clause.head is not clause:
+            while clause.dep_ not in {"ccomp", "ROOT", "relcl", "acl", "advcl"} and clause.head.i != clause.i:
                 clause = clause.head
             if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in speech:
                 continue
@@ -284,6 +288,9 @@ class _Rules:
                 if child.dep_ == "compound" and named is not None and named.type is EntityType.ORGANIZATION:
                     return [Argument(named)]
         lemma = head.lemma_.lower()
+        pair = self._pair_anaphor(head)
+        if pair:
+            return [Argument(m, COREFERENCE_FACTOR) for m in pair]
         if lemma in self.institutions or head.lower_ in self.institutions or lemma in self.lexicon.cue("state_anaphors"):
             owner = self.owner(head)
             if owner is not None:
@@ -292,12 +299,53 @@ class _Rules:
             for child in head.children:
                 if child.dep_ == "poss" and self.at(child.i):
                     return [Argument(self.at(child.i), 0.75)]
+                event = self.event_noun(head)
+                if event is not None and child.lower_ in event.preps:
+                    continue  # "welcome talks with X": the event noun rule reads X
                 if child.dep_ == "prep" and child.lower_ in DEEP_PREPS:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             args = self.entities(pobj)
                             if args:
                                 return [Argument(a.mention, a.factor * 0.75) for a in args]
+        return []
+
+    def _pair_anaphor(self, noun) -> list[MentionSpan]:
+        """"the two leaders", "both countries", "the two sides": the last pair of
+        conjoined entities of that kind before the noun, in this or the two sentences before."""
+        if noun.tag_ != "NNS" or not any(
+            (c.dep_ == "nummod" and c.lower_ == "two") or (c.dep_ in {"det", "predet", "preconj"} and c.lower_ == "both")
+            for c in noun.children
+        ):
+            return []
+        lemma = noun.lemma_.lower()
+        if lemma in self.lexicon.titles or lemma in {"man", "woman", "brother", "sister", "men", "women"}:
+            wanted = {EntityType.PERSON}
+        elif lemma in self.lexicon.cue("state_anaphors") | {"government", "neighbour", "neighbor", "state", "nation", "power", "ally"}:
+            wanted = {EntityType.STATE}
+        elif lemma in {"side", "party", "delegation", "camp", "foe", "rival", "adversary", "enemy"}:
+            wanted = {EntityType.STATE, EntityType.ORGANIZATION}
+        elif self.title_of(noun) is not None and self.title_of(noun).kind == "org" or lemma in self.lexicon.cue("organization_words"):
+            wanted = {EntityType.ORGANIZATION}
+        else:
+            return []
+        first_sentence = noun.sent.start
+        for _ in range(2):
+            if first_sentence > 0:
+                first_sentence = self.doc[first_sentence - 1].sent.start
+        for token in reversed(self.doc[first_sentence : noun.i]):
+            mention = self.analysis.at(token.i)
+            if mention is None or mention.via_coreference or mention.type not in wanted or not token.conjuncts:
+                continue
+            group = {}
+            for member in sorted((token, *token.conjuncts), key=lambda t: t.i):
+                found = self.analysis.at(member.i)
+                if found is not None and not found.via_coreference and found.type in wanted:
+                    group.setdefault(found.key, found)
+            if len(group) == 2:
+                return list(group.values())
+            if len(group) > 2:
+                return []
         return []
 
     def owner(self, noun) -> MentionSpan | None:
@@ -409,12 +457,73 @@ class _Rules:
             rule = "verb-clausal-object"
         if frame.prep and frame.target != "pobj" and frame.source != "pobj":
             return
+        threat = self._threat_governor(verb) if frame.relation in HOSTILE_RELATIONS else None
+        if frame.relation == "demands" and "ccomp_subj" in (frame.source, frame.target) and not self._mandative(verb):
+            return
         for source in slots.get(frame.source, []):
             for target in slots.get(frame.target, []):
-                yield Candidate(
-                    source.mention, frame.relation, target.mention, rule,
-                    RULE_CONFIDENCE[rule] * source.factor * target.factor, verb.i,
-                )
+                if frame.relation in ROLE_RELATIONS and min(source.factor, target.factor) < 1:
+                    continue  # "leads China's side in the talks" is no post at the head of China
+                confidence = RULE_CONFIDENCE[rule] * source.factor * target.factor
+                yield Candidate(source.mention, frame.relation, target.mention, rule, confidence, verb.i)
+                if threat is not None:
+                    # "vowed to keep fighting the RSF", "threatened to hit British warships"
+                    yield Candidate(source.mention, "threatens", target.mention, "verb-threat", confidence * 0.9, threat.i)
+
+    def collective_relations(self) -> Iterator[Candidate]:
+        """"Russia and China met", "the two leaders agreed to ...": conjoined subjects of a
+        verb of meeting or agreeing, with no party named after it, act with each other."""
+        kinds = {"meetsWith": self.lexicon.cue("collective_meeting_verbs"), "cooperatesWith": self.lexicon.cue("collective_cooperation_verbs")}
+        for verb in self.doc:
+            if verb.pos_ not in {"VERB", "AUX"}:
+                continue
+            lemma = verb.lemma_.lower()
+            relation = next((name for name, lemmas in kinds.items() if lemma in lemmas), None)
+            if relation is None:
+                continue
+            subjects, passive = self.subjects(verb)
+            if passive or len({a.mention.key for a in subjects}) < 2:
+                continue
+            if self.objects(verb, False) or any(self.prepositional(verb, p) for p in ("with", "to", "between")):
+                continue
+            for i, one in enumerate(subjects):
+                for other in subjects[i + 1 :]:
+                    if one.mention.key != other.mention.key:
+                        yield Candidate(
+                            one.mention, relation, other.mention, "verb-collective",
+                            RULE_CONFIDENCE["verb-collective"] * one.factor * other.factor, verb.i,
+                        )
+
+    @staticmethod
+    def _mandative(verb) -> bool:
+        """A clause that says what must happen: "demanded that Israel withdraw", "insists
+        that troops must leave" (not "insisted that his country would never ...")."""
+        for clause in verb.children:
+            if clause.dep_ != "ccomp":
+                continue
+            if clause.tag_ not in {"VBD", "VBZ", "VBN", "VBG", "MD"} and not any(c.dep_ in {"aux", "auxpass"} for c in clause.children):
+                return True
+            if any(c.dep_ in {"aux", "auxpass"} and c.lower_ in {"must", "should", "ought"} for c in clause.children):
+                return True
+        return False
+
+    def requested(self, trigger) -> bool:
+        """A verb under a verb of appeal with an object: "urged X to <verb>"."""
+        return (
+            trigger.dep_ == "xcomp" and trigger.head.lemma_.lower() in self.lexicon.cue("appeal_governors")
+            and any(c.dep_ in OBJECT_DEPS for c in trigger.head.children)
+        )
+
+    def _threat_governor(self, verb):
+        """The verb of threatening that controls a hostile verb: "threatened to strike X"."""
+        governor = verb
+        while governor.dep_ in {"xcomp", "ccomp"} and governor.head.i != governor.i:
+            link, governor = governor.dep_, governor.head
+            if governor.lemma_.lower() in self.lexicon.cue("threat_governors") and (link == "xcomp" or governor.lemma_.lower() in {"threaten", "vow", "warn"}):
+                return governor
+            if link == "ccomp":
+                break
+        return None
 
     # ------------------------------------------------------------ title rules
     def title_of(self, token) -> Title | None:
@@ -482,13 +591,30 @@ class _Rules:
         owners = self._owners_among(prefix, mention, title_token, head)
         if owners:
             yield from self._owned(mention, title, owners, "title-prefix", title_token.i)
-        elif not mention.via_coreference and title.kind == "leader" and title.phrase in CONTEXT_TITLES:
+        elif not mention.via_coreference and title.kind == "leader" and title.phrase in CONTEXT_TITLES \
+                and not self._unread_owner(prefix, title_token):
             # "Incumbent President Alexander Lukashenko": president of the state under
             # discussion; "Secretary General Mark Rutte": of the organization under discussion.
             wanted = {EntityType.ORGANIZATION} if title.phrase in ORGANIZATION_TITLES else {EntityType.STATE}
             context = self.analysis.nearest_before(mention.start_char, wanted, sentence=mention.sentence, window=1)
             if context is not None:
                 yield Candidate(mention, title.relation, context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
+
+    def _unread_owner(self, prefix, title_token) -> bool:
+        """A capitalised modifier before the title that is no title word: an owner the
+        entity stage did not read ("Azerbaijani President"), so the context must not guess."""
+        honorifics = self.lexicon.cue("honorifics")
+        title_words = set(self._title_phrase(title_token.i).replace("-", " ").split())
+        for token in prefix:
+            if token.i >= title_token.i or not token.text[:1].isupper() or token.is_sent_start and token.lower_ in {"the", "a"}:
+                continue
+            lower = token.lower_.rstrip(".")
+            if lower in honorifics or lower in title_words or lower in {"the", "a", "an"}:
+                continue
+            found = self.at(token.i)
+            if found is None or found.type is EntityType.PERSON:
+                return True
+        return False
 
     def _organization_prefix(self, mention: MentionSpan, head) -> Iterator[Candidate]:
         """"Belarusian potash producer Belaruskali": an organization noun with a place."""
@@ -614,7 +740,10 @@ class _Rules:
         holders = [head] + [c for c in head.children if c.dep_ in {"appos", "npadvmod"} and c.like_num]
         if mention.type is EntityType.PERSON:
             # "Derwinski, a Republican from Chicago": the description's origin is the person's
-            holders += [c for c in head.children if c.dep_ == "appos" and c.pos_ in {"NOUN", "PROPN"} and self.at(c.i) is None]
+            holders += [
+                c for c in head.children
+                if c.dep_ == "appos" and c.pos_ in {"NOUN", "PROPN"} and self.at(c.i) is None and self.title_of(c) is None
+            ]
         for holder in holders:
             for prep in holder.children:
                 if prep.dep_ != "prep":
@@ -631,18 +760,26 @@ class _Rules:
                             )
 
     # ------------------------------------------------------------ event nouns
+    def event_noun(self, token):
+        if token.pos_ not in {"NOUN", "PROPN"}:
+            return None
+        return self.lexicon.event_nouns.get(token.lower_) or self.lexicon.event_nouns.get(token.lemma_.lower())
+
     def event_noun_relations(self) -> Iterator[Candidate]:
         for noun in self.doc:
-            event = self.lexicon.event_nouns.get(noun.lower_) or self.lexicon.event_nouns.get(noun.lemma_.lower())
-            if event is None or noun.pos_ not in {"NOUN", "PROPN"}:
+            event = self.event_noun(noun)
+            if event is None:
                 continue
-            targets = [
-                a for prep in noun.children if prep.dep_ == "prep" and prep.lower_ in event.preps
-                for pobj in prep.children if pobj.dep_ == "pobj" for a in self.entities(pobj)
-            ]
-            if not targets:
-                continue
-            agents, modality = self._event_agents(noun)
+            targets = [a for pobj in self._prepositional_objects(noun, event.preps) for a in self.entities(pobj)]
+            agents, modality = self._event_agents(noun, event)
+            if not targets and event.relation in SYMMETRIC_EVENTS and len(agents) > 1:
+                # "Russia and Belarus signed an agreement", "the two leaders held talks"
+                for i, agent in enumerate(agents):
+                    for other in agents[i + 1 :]:
+                        yield Candidate(
+                            agent.mention, event.relation, other.mention, "event-noun",
+                            RULE_CONFIDENCE["event-noun"] * agent.factor * other.factor, noun.i, modality,
+                        )
             for agent in agents:
                 for target in targets:
                     yield Candidate(
@@ -650,13 +787,29 @@ class _Rules:
                         RULE_CONFIDENCE["event-noun"] * agent.factor * target.factor, noun.i, modality,
                     )
 
-    def _event_agents(self, noun) -> tuple[list[Argument], Modality | None]:
+    @staticmethod
+    def _prepositional_objects(holder, preps) -> list:
+        """Objects of the prepositions ``preps`` on ``holder``, with conjoined prepositions:
+        "sanctions on 20 tankers and on Rosmar Energy"."""
+        found = []
+        for prep in holder.children:
+            if prep.dep_ not in {"prep", "dative"} or prep.lower_ not in preps:
+                continue
+            for each in (prep, *(c for c in prep.conjuncts if c.pos_ == "ADP" and c.lower_ in preps)):
+                found += [pobj for pobj in each.children if pobj.dep_ == "pobj"]
+        return found
+
+    def _event_agents(self, noun, event=None) -> tuple[list[Argument], Modality | None]:
         """Who does what a nominalised event names: "Russia's invasion", "Russian strikes",
-        "the EU adopted its package of sanctions against Russia"."""
+        "the EU adopted its package of sanctions against Russia". An event named with
+        its agent is presupposed by the writer: asserted."""
         while True:
             for child in noun.children:
                 if child.dep_ in {"poss", "compound", "amod"} and self.at(child.i):
-                    return [Argument(self.at(child.i))], None
+                    mention = self.at(child.i)
+                    if mention.type is EntityType.PERSON and child.dep_ == "poss" and mention.via_coreference:
+                        mention = self.person_state(mention.key) or mention  # "his country's invasion"
+                    return [Argument(mention)], Modality.ASSERTED
             if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
                 noun = noun.head.head  # "a package of sanctions": the package carries the agent
                 continue
@@ -667,7 +820,10 @@ class _Rules:
             objects = [c for c in governor.head.children if c.dep_ in OBJECT_DEPS]
             if objects:
                 return self.entities(objects[0]), Modality.HYPOTHETICAL
-        if noun.dep_ in OBJECT_DEPS and governor.lemma_.lower() in self.lexicon.cue("light_verbs"):
+        governors = self.lexicon.cue("light_verbs")
+        if event is not None and event.relation in SYMMETRIC_EVENTS:
+            governors = governors | self.lexicon.cue("participation_verbs")  # "would welcome talks with Pyongyang"
+        if noun.dep_ in OBJECT_DEPS and governor.lemma_.lower() in governors:
             subjects, _ = self.subjects(governor)
             return subjects, None
         return [], None
@@ -736,6 +892,8 @@ class _Rules:
         while True:
             children = list(token.children)
             lowers = {c.lower_ for c in children}
+            if link in OBJECT_DEPS and trigger.pos_ in {"NOUN", "PROPN"} and token.i == trigger.head.i:
+                link = None  # "would welcome talks with X": the event noun takes its verb's clause
             if link in (None, "xcomp", "conj", "aux") and any(c.dep_ == "neg" for c in children):
                 negated = True
             if link in (None, "xcomp", "conj") and any(
@@ -792,10 +950,16 @@ def extract_relations(doc, analysis: EntityAnalysis, lexicon: Lexicon, gazetteer
     rules = _Rules(doc, analysis, lexicon, gazetteer)
     candidates = [
         *rules.verb_relations(),
+        *rules.collective_relations(),
         *rules.title_relations(),
         *rules.event_noun_relations(),
         *rules.place_relations(),
     ]
+    # What someone is urged to do is asked for, not done: "urged France to press Israel".
+    candidates = [c for c in candidates if c.rule in DESCRIPTIVE_RULES or not rules.requested(doc[c.trigger])]
+    # A killing is also an attack; the record keeps the stronger reading ("shot Y": kills a person).
+    killed = {(c.source.key, c.target.key, c.trigger) for c in candidates if c.relation == "kills" and c.target.type is EntityType.PERSON}
+    candidates = [c for c in candidates if c.relation != "attacks" or (c.source.key, c.target.key, c.trigger) not in killed]
     best: dict[tuple, Relation] = {}
     for candidate in candidates:
         relation = _to_relation(candidate, doc, rules, document_id)

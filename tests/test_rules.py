@@ -65,12 +65,48 @@ CASES = [
      {("Luis Murillo", "worksFor", "Colombia", A)}),
     # a denied fact is negated
     ("Pakistan denied that it had attacked India.", {("Pakistan", "attacks", "India", N)}),
+    # a hostile verb under a verb of threatening is also a threat (the act itself hypothetical)
+    ("The Taliban vowed to keep fighting Pakistan.", {("Taliban", "threatens", "Pakistan", A)}),
+    ("Iran threatened to strike Israel.", {("Iran", "threatens", "Israel", A), ("Iran", "attacks", "Israel", H)}),
+    # conjoined subjects of a verb of meeting or agreeing act with each other
+    ("Egypt and Jordan agreed to reopen the border crossing.", {("Egypt", "cooperatesWith", "Jordan", A)}),
+    ("Nigerian President Bola Tinubu and Ghanaian President John Mahama met in Abuja. "
+     "The two leaders agreed to expand trade.",
+     {("Bola Tinubu", "meetsWith", "John Mahama", A), ("Bola Tinubu", "cooperatesWith", "John Mahama", A)}),
+    # "both countries", "the two sides": the last conjoined pair
+    ("Chile and Peru signed a fishing accord. Brazil praised both countries.",
+     {("Brazil", "supports", "Chile", A), ("Brazil", "supports", "Peru", A)}),
+    # a symmetric event noun under a verb of taking part, with the clause's modality
+    ("Seoul would welcome talks with Pyongyang.", {("South Korea", "meetsWith", "North Korea", H)}),
+    # conjoined prepositions of an event noun
+    ("Canada imposed sanctions on Iran and on Syria.",
+     {("Canada", "sanctions", "Iran", A), ("Canada", "sanctions", "Syria", A)}),
+    # an event named with its agent is presupposed, whatever its clause says
+    ("Hungary refused to align with EU sanctions on Russia.", {("European Union", "sanctions", "Russia", A)}),
+    # shooting a person is read as a killing
+    ("Mark Chapman shot John Lennon outside the Dakota building.", {("Mark Chapman", "kills", "John Lennon", A)}),
+    # lexicon: prepositional frames
+    ("Belgian Foreign Minister Maxime Prevot discussed the crisis with Turkey.",
+     {("Maxime Prevot", "meetsWith", "Turkey", A)}),
+    ("Chadian soldiers fought alongside French forces.", {("Chad", "aids", "France", A)}),
+    # "demanded that X do": a demand; "insisted that X would" is not
+    ("Poland demanded that Belarus release the journalist.", {("Poland", "demands", "Belarus", A)}),
 ]
 
 # Relations a sentence must not give (a rule reading too much).
 NOT_FOUND = [
     ("Kenya's president, William Ruto, hosted Ugandan Prime Minister Robinah Nabbanja. The Kenyan leader spoke.",
      {("Robinah Nabbanja", "leaderOf", "Kenya", A)}),
+    # what someone is urged to do is asked for, not done
+    ("Mexico urged Spain and Portugal to condemn Venezuela.",
+     {("Spain", "criticizes", "Venezuela", A), ("Portugal", "criticizes", "Venezuela", A),
+      ("Spain", "criticizes", "Venezuela", H), ("Portugal", "criticizes", "Venezuela", H)}),
+    ("Peruvian President Dina Boluarte insisted that her country would never recognize Bolivia.",
+     {("Dina Boluarte", "demands", "Bolivia", A), ("Peru", "demands", "Bolivia", A)}),
+    # a role through a possessed noun is no post at its head
+    ("Wang Yi, who leads China's delegation at the talks, met Antony Blinken.", {("Wang Yi", "leaderOf", "China", A)}),
+    # a killing is not also counted as an attack
+    ("Mark Chapman shot John Lennon outside the Dakota building.", {("Mark Chapman", "attacks", "John Lennon", A)}),
 ]
 
 
