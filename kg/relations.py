@@ -27,20 +27,20 @@ OBJECT_DEPS = {"dobj", "obj"}
 LOOSE_OBJECT_DEPS = OBJECT_DEPS | {"npadvmod"}
 OWNER_DEPS = {"poss", "compound", "amod", "nmod"}
 DEEP_PREPS = {"of", "with", "between", "in", "to", "against", "on", "for", "from"}
-OWNER_PREPS = {"of", "for", "at", "to", "from", "in"}
+OWNER_PREPS = {"of", "for", "at", "to", "from", "in", "with"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
 SYMMETRIC_EVENTS = {"meetsWith", "cooperatesWith"}
 ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
 THING_PRONOUNS = {"it", "its"}
-ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict", "convict"}
+ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict"}
 
 # Rules that read a description, not an event: the writer asserts them
 # whatever the surrounding clause says ("according to Kent, the US diplomat").
 DESCRIPTIVE_RULES = {
     "title-prefix", "title-apposition", "title-relative-clause", "title-context", "title-compound",
-    "demonym-citizen", "x-based", "place-apposition", "preposition", "dateline",
+    "demonym-citizen", "x-based", "place-apposition", "preposition", "dateline", "headquarters",
 }
 
 # Confidence of each rule before adjustments; a rule's id names the pattern.
@@ -59,6 +59,7 @@ RULE_CONFIDENCE = {
     "demonym-citizen": 0.6,
     "event-noun": 0.65,
     "x-based": 0.9,
+    "headquarters": 0.85,
     "place-apposition": 0.75,
     "title-compound": 0.75,
     "preposition": 0.55,
@@ -78,6 +79,7 @@ _ATTACHMENT = {
     (EntityType.PERSON, "from", EntityType.STATE): "livesIn",
     (EntityType.PERSON, "of", EntityType.ORGANIZATION): "worksFor",
     (EntityType.PERSON, "at", EntityType.ORGANIZATION): "worksFor",
+    (EntityType.PERSON, "with", EntityType.ORGANIZATION): "worksFor",  # "a nurse with the Red Crescent"
     (EntityType.ORGANIZATION, "in", EntityType.LOCATION): "basedIn",
     (EntityType.ORGANIZATION, "in", EntityType.STATE): "basedIn",
     (EntityType.LOCATION, "in", EntityType.LOCATION): "locatedIn",
@@ -267,7 +269,7 @@ class _Rules:
     def entities(self, token, *, deep: bool = False) -> list[Argument]:
         """Entities a noun phrase headed by ``token`` (and its conjuncts) stands for."""
         found: list[Argument] = []
-        for head in (token, *token.conjuncts):
+        for head in coordinated(token):
             found.extend(self._entity(head, deep=deep))
         return found
 
@@ -299,6 +301,8 @@ class _Rules:
             for child in head.children:
                 if child.dep_ == "poss" and self.at(child.i):
                     return [Argument(self.at(child.i), 0.75)]
+                if child.dep_ in {"compound", "amod"} and self.at(child.i) and self.at(child.i).type in (EntityType.STATE, EntityType.ORGANIZATION):
+                    return [Argument(self.at(child.i), 0.7)]  # "rejected the US demand", "condemned Israeli strikes"
                 event = self.event_noun(head)
                 if event is not None and child.lower_ in event.preps:
                     continue  # "welcome talks with X": the event noun rule reads X
@@ -335,10 +339,11 @@ class _Rules:
                 first_sentence = self.doc[first_sentence - 1].sent.start
         for token in reversed(self.doc[first_sentence : noun.i]):
             mention = self.analysis.at(token.i)
-            if mention is None or mention.via_coreference or mention.type not in wanted or not token.conjuncts:
+            members = coordinated(token)
+            if mention is None or mention.via_coreference or mention.type not in wanted or len(members) < 2:
                 continue
             group = {}
-            for member in sorted((token, *token.conjuncts), key=lambda t: t.i):
+            for member in sorted(members, key=lambda t: t.i):
                 found = self.analysis.at(member.i)
                 if found is not None and not found.via_coreference and found.type in wanted:
                     group.setdefault(found.key, found)
@@ -383,8 +388,9 @@ class _Rules:
             return self._entity(verb.head, deep=False), False
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in {"of", "for"}:
             # "accused Israel of assassinating X": the accused is the doer.
-            objects = [c for c in verb.head.head.children if c.dep_ in OBJECT_DEPS]
-            if objects:
+            holder = verb.head.head
+            objects = [holder] if holder.dep_ in OBJECT_DEPS else [c for c in holder.children if c.dep_ in OBJECT_DEPS]
+            if objects:  # "convicted X, a ..., of murdering Y": the preposition hangs on the object
                 return self.entities(objects[0]), False
         if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
             governor = verb.head
@@ -400,13 +406,30 @@ class _Rules:
     def objects(self, verb, passive: bool, *, deep: bool = False) -> list[Argument]:
         if passive:
             patients = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+            if verb.dep_ == "relcl" and any(p.lower_ in RELATIVE_PRONOUNS for p in patients):
+                patients = [verb.head]  # "the bank, which has been led by X": the antecedent
             if not patients and verb.dep_ == "acl":
                 patients = [verb.head]
             return [a for p in patients for a in self.entities(p, deep=deep)]
-        found = [a for c in verb.children if c.dep_ in OBJECT_DEPS for a in self.entities(c, deep=deep)]
+        found = [a for c in self._object_nouns(verb) for a in self.entities(c, deep=deep)]
         if not found:
             found = [a for c in verb.children if c.dep_ in LOOSE_OBJECT_DEPS and c.pos_ == "PROPN" for a in self.entities(c)]
         return found
+
+    @staticmethod
+    def _object_nouns(verb) -> list:
+        """Direct objects; "rejected what he called Washington's pressure" gives "pressure"."""
+        nouns = []
+        for child in verb.children:
+            if child.dep_ not in OBJECT_DEPS:
+                continue
+            if child.lower_ == "what" and child.head.i != verb.i:
+                continue
+            nouns.append(child)
+        for clause in verb.children:
+            if clause.dep_ == "ccomp" and any(c.lower_ == "what" and c.dep_ in OBJECT_DEPS for c in clause.children):
+                nouns += [c for c in clause.children if c.dep_ == "oprd"]
+        return nouns
 
     def prepositional(self, verb, prep: str) -> list[Argument]:
         """Objects of ``prep`` attached to the verb, its particle or its direct object."""
@@ -462,10 +485,13 @@ class _Rules:
             return
         for source in slots.get(frame.source, []):
             for target in slots.get(frame.target, []):
-                if frame.relation in ROLE_RELATIONS and min(source.factor, target.factor) < 1:
-                    continue  # "leads China's side in the talks" is no post at the head of China
+                relation = frame.relation
+                if relation in ROLE_RELATIONS and min(source.factor, target.factor) < 1:
+                    if relation != "leaderOf":
+                        continue
+                    relation = "worksFor"  # "leads China's delegation": serves China, does not lead it
                 confidence = RULE_CONFIDENCE[rule] * source.factor * target.factor
-                yield Candidate(source.mention, frame.relation, target.mention, rule, confidence, verb.i)
+                yield Candidate(source.mention, relation, target.mention, rule, confidence, verb.i)
                 if threat is not None:
                     # "vowed to keep fighting the RSF", "threatened to hit British warships"
                     yield Candidate(source.mention, "threatens", target.mention, "verb-threat", confidence * 0.9, threat.i)
@@ -600,6 +626,12 @@ class _Rules:
             if context is not None:
                 yield Candidate(mention, title.relation, context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
 
+    def _former(self, title_token) -> bool:
+        """A post held in the past: "former", "ex-", "late" before the title."""
+        start = max(title_token.left_edge.i, title_token.i - 5)
+        words = {t.lower_.rstrip("-") for t in self.doc[start : title_token.i]}
+        return bool(words & self.lexicon.cue("past_post_modifiers"))
+
     def _unread_owner(self, prefix, title_token) -> bool:
         """A capitalised modifier before the title that is no title word: an owner the
         entity stage did not read ("Azerbaijani President"), so the context must not guess."""
@@ -650,7 +682,9 @@ class _Rules:
         for child in head.children:
             if child.dep_ == "appos":
                 yield child, "title-apposition"
-            if child.dep_ == "relcl":
+            if child.dep_ == "relcl" and not any(
+                g.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS and g.lower_ not in RELATIVE_PRONOUNS for g in child.children
+            ):  # not "Michal, whose country is a NATO member"
                 for grand in child.children:
                     if grand.dep_ in {"attr", "oprd"}:
                         yield grand, "title-relative-clause"
@@ -717,6 +751,8 @@ class _Rules:
 
     def _owned(self, holder, title: Title, owners, rule, trigger, factor: float = 1.0) -> Iterator[Candidate]:
         confidence = RULE_CONFIDENCE[rule] * factor
+        if title.relation == "leaderOf" and self._former(self.doc[trigger]):
+            return  # "the former Dutch prime minister": no longer leads
         for owner, direct_demonym in owners:
             if title.kind == "professional":
                 if owner.type is EntityType.ORGANIZATION:
@@ -770,7 +806,11 @@ class _Rules:
             event = self.event_noun(noun)
             if event is None:
                 continue
-            targets = [a for pobj in self._prepositional_objects(noun, event.preps) for a in self.entities(pobj)]
+            objects = self._prepositional_objects(noun, event.preps)
+            targets = [a for pobj in objects for a in self.entities(pobj)]
+            if not targets and event.relation == "protestsAgainst":
+                # "a rally against the Kremlin's war", "protests against US pressure"
+                targets = [a for pobj in objects for a in self.entities(pobj, deep=True)]
             agents, modality = self._event_agents(noun, event)
             if not targets and event.relation in SYMMETRIC_EVENTS and len(agents) > 1:
                 # "Russia and Belarus signed an agreement", "the two leaders held talks"
@@ -835,6 +875,29 @@ class _Rules:
             if mention.type in (EntityType.STATE, EntityType.LOCATION):
                 yield from self._x_based(mention)
         yield from self._place_runs(mentions)
+        yield from self._headquarters()
+
+    def _headquarters(self) -> Iterator[Candidate]:
+        """"NATO's Brussels headquarters", "the bank's headquarters in Frankfurt"."""
+        places = (EntityType.STATE, EntityType.LOCATION)
+        for noun in self.doc:
+            if noun.lower_ not in self.lexicon.cue("headquarters_nouns"):
+                continue
+            owners, seats = [], []
+            for child in noun.children:
+                found = self.at(child.i)
+                if child.dep_ in {"poss", "compound"} and found is not None and not found.via_coreference:
+                    if found.type is EntityType.ORGANIZATION:
+                        owners.append(found)
+                    elif found.type in places:
+                        seats.append(found)
+                if child.dep_ == "prep" and child.lower_ in {"in", "at"}:
+                    seats += [m for p in child.children if p.dep_ == "pobj" and (m := self.at(p.i)) is not None and m.type in places]
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    owners += [m for p in child.children if p.dep_ == "pobj" and (m := self.at(p.i)) is not None and m.type is EntityType.ORGANIZATION]
+            for owner in owners:
+                for seat in seats:
+                    yield Candidate(owner, "basedIn", seat, "headquarters", RULE_CONFIDENCE["headquarters"], noun.i)
 
     def _place_runs(self, mentions: list[MentionSpan]) -> Iterator[Candidate]:
         """"Goma, North Kivu, Congo": each place is in the ones after it; a dateline
@@ -874,6 +937,9 @@ class _Rules:
         based = self.doc[i + 1]
         organizations = [m for m in self.analysis.mentions if m.type is EntityType.ORGANIZATION and not m.via_coreference]
         attached = next((m for m in organizations if m.start <= based.head.i < m.end), None)
+        if attached is None and based.head.dep_ == "appos":
+            # "the Committee to Protect Journalists, a New York-based press freedom group"
+            attached = next((m for m in organizations if m.start <= based.head.head.i < m.end), None)
         if attached is None:
             attached = next((m for m in organizations if 0 < m.start - based.i <= 8), None)
         if attached is None:
@@ -943,6 +1009,20 @@ class _Rules:
         start = token.left_edge.i
         window = self.doc[max(0, start - 3) : start + 2].text.lower()
         return any(phrase in window for phrase in self.lexicon.cue("conditional_phrases"))
+
+
+def coordinated(token) -> list:
+    """A noun and its conjuncts; also siblings the parser gave the same role on either side
+    of an "and" ("Lee Jae-myung and Sanae Takaichi agreed", parsed as two subjects)."""
+    members = [token, *token.conjuncts]
+    if token.dep_ in {"nsubj", "dobj", "pobj"} and token.head.i != token.i:
+        siblings = [c for c in token.head.children if c.dep_ == token.dep_ and c.i != token.i]
+        for sibling in siblings:
+            low, high = sorted((token.i, sibling.i))
+            between = token.doc[low + 1 : high]
+            if any(t.lower_ == "and" and t.dep_ == "cc" for t in between) and not any(t.text in {";", "."} for t in between):
+                members.append(sibling)
+    return members
 
 
 def extract_relations(doc, analysis: EntityAnalysis, lexicon: Lexicon, gazetteer: Gazetteer, *, document_id: str) -> list[Relation]:
