@@ -26,7 +26,7 @@ OBJECT_DEPS = {"dobj", "obj"}
 # The small model sometimes attaches an object name as npadvmod ("met Prime Minister Abiy Ahmed").
 LOOSE_OBJECT_DEPS = OBJECT_DEPS | {"npadvmod"}
 OWNER_DEPS = {"poss", "compound", "amod", "nmod"}
-DEEP_PREPS = {"of", "with", "between", "in", "to", "against", "on", "for", "from"}
+DEEP_PREPS = {"of", "with", "between", "to", "against", "on", "for", "from"}
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in", "with"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
@@ -301,7 +301,8 @@ class _Rules:
             for child in head.children:
                 if child.dep_ == "poss" and self.at(child.i):
                     return [Argument(self.at(child.i), 0.75)]
-                if child.dep_ in {"compound", "amod"} and self.at(child.i) and self.at(child.i).type in (EntityType.STATE, EntityType.ORGANIZATION):
+                if child.dep_ in {"compound", "amod"} and self.at(child.i) and self.at(child.i).type in (EntityType.STATE, EntityType.ORGANIZATION) \
+                        and (self.event_noun(head) is not None or lemma in self.lexicon.cue("stance_nouns")):
                     return [Argument(self.at(child.i), 0.7)]  # "rejected the US demand", "condemned Israeli strikes"
                 event = self.event_noun(head)
                 if event is not None and child.lower_ in event.preps:
@@ -493,7 +494,8 @@ class _Rules:
                 confidence = RULE_CONFIDENCE[rule] * source.factor * target.factor
                 yield Candidate(source.mention, relation, target.mention, rule, confidence, verb.i)
                 if threat is not None:
-                    # "vowed to keep fighting the RSF", "threatened to hit British warships"
+                    # "vowed to keep fighting the RSF", "threatened to hit British warships": the threat
+                    # is the fact; the act stays hypothetical
                     yield Candidate(source.mention, "threatens", target.mention, "verb-threat", confidence * 0.9, threat.i)
 
     def collective_relations(self) -> Iterator[Candidate]:
@@ -664,6 +666,8 @@ class _Rules:
         for token in tokens:
             found = self.at(token.i)
             if found is not None and found.type is EntityType.PERSON and token.dep_ == "poss":
+                if any(self.at(t.i) is not None and self.at(t.i).type is EntityType.STATE for t in tokens if t.i != token.i):
+                    continue  # "her French counterpart": the demonym names the post's state
                 found = self.person_state(found.key)  # "Maduro's foreign minister"
             elif found is not None and found.via_coreference:
                 continue
