@@ -290,6 +290,13 @@ class _Rules:
                 if child.dep_ == "compound" and named is not None and named.type is EntityType.ORGANIZATION:
                     return [Argument(named)]
         lemma = head.lemma_.lower()
+        title = self.title_of(head) if head.pos_ == "NOUN" else None
+        if title is not None and title.kind == "place":
+            for child in head.children:  # "the settlement of Kedumim", "the city of Goma"
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    named = [self.at(p.i) for p in child.children if p.dep_ == "pobj" and self.at(p.i) is not None]
+                    if named and named[0].type in (EntityType.LOCATION, EntityType.STATE):
+                        return [Argument(named[0])]
         pair = self._pair_anaphor(head)
         if pair:
             return [Argument(m, COREFERENCE_FACTOR) for m in pair]
@@ -383,7 +390,11 @@ class _Rules:
         for child in verb.children:
             if child.dep_ in ACTIVE_SUBJECT_DEPS:
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    return self._entity(verb.head, deep=False), False  # the antecedent, not its conjuncts
+                    antecedent = verb.head
+                    if antecedent.conjuncts and all(c.i < verb.i for c in antecedent.conjuncts):
+                        # "Japan and Australia, which have stepped up ties": the whole coordination
+                        return self.entities(antecedent), False
+                    return self._entity(antecedent, deep=False), False  # the antecedent, not its conjuncts
                 return self.entities(child), False
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             return self._entity(verb.head, deep=False), False
@@ -482,7 +493,7 @@ class _Rules:
         if frame.prep and frame.target != "pobj" and frame.source != "pobj":
             return
         threat = self._threat_governor(verb) if frame.relation in HOSTILE_RELATIONS else None
-        if frame.relation == "demands" and "ccomp_subj" in (frame.source, frame.target) and not self._mandative(verb):
+        if frame.relation in {"demands", "appealsTo"} and "ccomp_subj" in (frame.source, frame.target) and not self._mandative(verb):
             return
         for source in slots.get(frame.source, []):
             for target in slots.get(frame.target, []):
@@ -812,6 +823,13 @@ class _Rules:
                 continue
             objects = self._prepositional_objects(noun, event.preps)
             targets = [a for pobj in objects for a in self.entities(pobj)]
+            if not targets and event.relation in {"demands", "appealsTo"}:
+                # "a US demand that he step down", "Egypt's call for Hamas to disarm"
+                targets = [
+                    a for clause in noun.children if clause.dep_ in {"acl", "ccomp", "relcl"}
+                    and any(m.dep_ == "mark" and m.lower_ in {"that", "for"} for m in clause.children)
+                    for subject in clause.children if subject.dep_ in ACTIVE_SUBJECT_DEPS for a in self.entities(subject)
+                ]
             if not targets and event.relation == "protestsAgainst":
                 # "a rally against the Kremlin's war", "protests against US pressure"
                 targets = [a for pobj in objects for a in self.entities(pobj, deep=True)]
@@ -880,6 +898,25 @@ class _Rules:
                 yield from self._x_based(mention)
         yield from self._place_runs(mentions)
         yield from self._headquarters()
+
+    def of_which_relations(self) -> Iterator[Candidate]:
+        """"the Serbian Progressive Party, of which Vucic is a founding member": the relative
+        clause's subject holds the post in its antecedent."""
+        for clause in self.doc:
+            if clause.dep_ != "relcl" or clause.lemma_ not in {"be", "become", "remain"}:
+                continue
+            owner = self.at(clause.head.i)
+            if owner is None or owner.type not in (EntityType.STATE, EntityType.ORGANIZATION):
+                continue
+            if not any(c.dep_ == "prep" and c.lower_ == "of" and any(p.lower_ in {"which", "whom"} for p in c.children) for c in clause.children):
+                continue
+            holders = [a for c in clause.children if c.dep_ in ACTIVE_SUBJECT_DEPS for a in self.entities(c)]
+            for attr in clause.children:
+                title = self.title_of(attr) if attr.dep_ in {"attr", "acomp"} else None
+                if title is None or title.kind in {"place", "org", "agent"}:
+                    continue
+                for holder in holders:
+                    yield from self._owned(holder.mention, title, [(owner, False)], "title-relative-clause", attr.i)
 
     def _headquarters(self) -> Iterator[Candidate]:
         """"NATO's Brussels headquarters", "the bank's headquarters in Frankfurt"."""
@@ -999,6 +1036,8 @@ class _Rules:
             came_through_preposition = link in {"pobj", "prep", "pcomp"}
             if came_through_preposition:
                 link = "conj"
+        if not reported:
+            reported = self._according_to_below(trigger)
         if negated:
             return Modality.NEGATED
         if hypothetical:
@@ -1006,6 +1045,20 @@ class _Rules:
         if reported:
             return Modality.REPORTED
         return Modality.ASSERTED
+
+    @staticmethod
+    def _according_to_below(trigger) -> bool:
+        """"Egyptian mediators have proposed that Hamas disarm, according to two officials":
+        an attribution the parser hung inside the clause the trigger governs."""
+        clause = trigger
+        while clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
+            clause = clause.head
+        return any(
+            t.lower_ == "according" and t.dep_ == "prep" and clause.is_ancestor(t) and not any(
+                a.dep_ in {"relcl", "acl"} and clause.is_ancestor(a) for a in t.ancestors
+            )
+            for t in clause.subtree
+        )
 
     def _conditional_phrase_before(self, token) -> bool:
         if token.dep_ != "advcl":
@@ -1036,6 +1089,7 @@ def extract_relations(doc, analysis: EntityAnalysis, lexicon: Lexicon, gazetteer
         *rules.verb_relations(),
         *rules.collective_relations(),
         *rules.title_relations(),
+        *rules.of_which_relations(),
         *rules.event_noun_relations(),
         *rules.place_relations(),
     ]
