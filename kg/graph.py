@@ -37,7 +37,9 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.model import Extraction
 from kg.ontology import NAMESPACE, relation_types
-from kg.merged import document_update, healing_update, load_index, rebuilt_merged_quads, resolved_quads, update_sparql
+from kg.merged import (
+    document_update, healing_update, load_index, rebuilt_merged_quads, resolved_quads, stored_canonical, update_sparql,
+)
 from kg.rdf import PREFIXES, extraction_quads
 from kg.resolve import DEFAULT_BASE, ResolutionIndex, document_iri
 
@@ -380,6 +382,7 @@ class KnowledgeGraph:
             "relations": dict(relations.most_common()),
             "evidence": int(evidence),
             "top_actors": self.top_actors(),
+            "merged": len(stored_canonical(self.store, self.base)),  # entity IRIs absorbed across documents
         }
 
     def top_actors(self, limit: int = 5) -> list[tuple[str, int]]:

@@ -158,6 +158,18 @@ class Merge:
     source_documents: tuple[str, ...] = ()
     target_documents: tuple[str, ...] = ()
 
+    def line(self, base: str = DEFAULT_BASE) -> str:
+        """One line for the merge log."""
+        via = f", via {_short(self.via, base)}" if self.via not in (self.source, self.target) else ""
+        return (
+            f"merged {_short(self.source, base)} {_quoted(self.source_names)} into {_short(self.target, base)} "
+            f"\"{self.target_name}\": {self.rule} {self.key!r}{via}; "
+            f"documents {_listed(self.source_documents)} into {_listed(self.target_documents)}"
+        )
+
+    def as_dict(self) -> dict:
+        return {"kind": "merge", **_fields(self)}
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -173,6 +185,17 @@ class Refusal:
     explanation: str
     documents: tuple[str, ...] = ()
 
+    def line(self, base: str = DEFAULT_BASE) -> str:
+        """One line for the merge log."""
+        others = ", ".join(_short(c, base) for c in self.candidates)
+        return (
+            f"kept {_short(self.iri, base)} {_quoted(self.names)} apart from {others}: {self.reason} "
+            f"({self.rule} {self.key!r}): {self.explanation}; documents {_listed(self.documents)}"
+        )
+
+    def as_dict(self) -> dict:
+        return {"kind": "refusal", **_fields(self)}
+
 
 @dataclass(frozen=True)
 class Resolution:
@@ -185,6 +208,33 @@ class Resolution:
 
     def canonical_iri(self, iri: str) -> str:
         return self.canonical.get(iri, iri)
+
+    def summary(self) -> str:
+        entities = len({m.target for m in self.merges})
+        return (
+            f"{len(self.merges)} {'IRI' if len(self.merges) == 1 else 'IRIs'} merged into {entities} "
+            f"{'entity' if entities == 1 else 'entities'} across documents; "
+            f"{len(self.refusals)} kept apart ({', '.join(f'{n} {r}' for r, n in sorted(Counter(r.reason for r in self.refusals).items())) or 'none'})"
+        )
+
+
+def _short(iri: str, base: str) -> str:
+    return iri.removeprefix(base)
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return "/".join(f'"{n}"' for n in names)
+
+
+def _listed(documents: tuple[str, ...], limit: int = 5) -> str:
+    if not documents:
+        return "-"
+    more = f" and {len(documents) - limit} more" if len(documents) > limit else ""
+    return ", ".join(documents[:limit]) + more
+
+
+def _fields(record) -> dict:
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in record.__dict__.items()}
 
 
 def best_name(names: Iterable[str]) -> str:
@@ -446,6 +496,10 @@ def _refusal(record: EntityRecord, reason: str, rule: Rule, key: str, candidates
     )
 
 
+def _a(type_: EntityType) -> str:
+    return ("an " if type_.value[0] in "AEIOU" else "a ") + type_.value
+
+
 def _type_refusals(ordered: list[EntityRecord], position: dict[str, int]) -> list[Refusal]:
     """Records a rule would have merged but for their types: "Fordow" the person and the place."""
     index = _KeyIndex(ordered, typed=False)
@@ -464,7 +518,7 @@ def _type_refusals(ordered: list[EntityRecord], position: dict[str, int]) -> lis
                     seen.add(pair)
                     refusals.append(_refusal(
                         record, "incompatible types", rule, key, [candidate],
-                        f"{record.name} is a {record.type.value}, {candidate.name} a {candidate.type.value}",
+                        f"{record.name} is {_a(record.type)}, {candidate.name} {_a(candidate.type)}",
                     ))
     return refusals
 
