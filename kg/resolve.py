@@ -387,6 +387,7 @@ def resolve(records: Iterable[EntityRecord], *, explain: bool = True) -> Resolut
     identifiers = {r.iri: dict(r.identifiers) for r in ordered}
     links: dict[str, tuple[str, str, str]] = {}  # absorbed IRI -> (rule, key, via)
     refusals: list[Refusal] = []
+    clashes: set[frozenset[str]] = set()
 
     def find(iri: str) -> str:
         while parent[iri] != iri:
@@ -405,6 +406,9 @@ def resolve(records: Iterable[EntityRecord], *, explain: bool = True) -> Resolut
                         continue
                     clash = _identifier_clash(identifiers[mine], identifiers[theirs])
                     if clash:
+                        if frozenset((mine, theirs)) in clashes:
+                            continue
+                        clashes.add(frozenset((mine, theirs)))
                         refusals.append(_refusal(
                             by_iri[other], "conflicting identifiers", rule, key, [by_iri[record.iri]],
                             f"{clash[0]} {clash[1]} against {clash[2]}",
