@@ -451,7 +451,7 @@ def resolve(records: Iterable[EntityRecord], *, explain: bool = True) -> Resolut
         elif len(found) > 1:
             rule_name, key, _ = min(found.values(), key=lambda link: [r.name for r in RULES].index(link[0]))
             candidates = [by_iri[t] for t in sorted(found, key=position.get)]
-            names = ", ".join(f"{c.name} ({c.iri})" for c in candidates)
+            names = ", ".join(c.name for c in candidates)
             refusals.append(_refusal(
                 by_iri[root], "ambiguous", _rule(rule_name), key, candidates,
                 f"{key!r} fits {len(candidates)} entities: {names}",
