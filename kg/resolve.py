@@ -335,7 +335,7 @@ def merge_records(records: Iterable[EntityRecord]) -> dict[str, EntityRecord]:
     return merged
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)  # the records of one re-resolution, looked up again by resolve()
 def rule_keys(record: EntityRecord, *, typed: bool = True) -> frozenset[tuple[str, str, str, str]]:
     """Every (rule, side, type, key) under which a record looks for others or is found;
     records meet when they share a key on opposite sides (strong rules: on either).
