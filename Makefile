@@ -4,6 +4,7 @@
 #                  and draw it (exports/graph.html, exports/graph.svg)
 #   make test      install kg with its test extras and run the whole suite
 #   make bench     run the benchmarks (BENCH_ARGS=--quick for the 3-minute version)
+#   make loadtest  2,000 SPARQL queries from 8 clients against a real kg serve on 127.0.0.1 (LOADTEST_ARGS=--json ...)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -14,8 +15,9 @@ EXPORT_FORMATS := turtle ntriples trig nquads rdfxml jsonld graphml gexf cytosca
 RDF_EXPORTS := exports/graph.ttl exports/graph.nt exports/graph.trig exports/graph.nq exports/graph.rdf exports/graph.jsonld
 
 BENCH_ARGS ?=
+LOADTEST_ARGS ?=
 
-.PHONY: exports test bench install install-test clean
+.PHONY: exports test bench loadtest install install-test clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kg needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -42,6 +44,9 @@ test: install-test
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+loadtest: install
+	$(BIN)/python bench/load_serve.py $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build .kg-store .pytest_cache
