@@ -625,20 +625,15 @@ def merges(store, as_json, out):
       kg merges --json | grep '"kind": "refusal"'
       kg merges --out exports/merges.txt
     """
-    from kg.formats import write_atomically
     from kg.graph import KnowledgeGraph
+    from kg.merged import merge_log_text, write_merge_log
 
     with KnowledgeGraph.open(store, read_only=True) as graph:
-        log, base = graph.merge_log(), graph.base
-    entries = [*log.merges, *log.refusals]
-    if as_json:
-        text = "".join(_json_line(entry.as_dict()) + "\n" for entry in entries)
-    else:
-        text = "".join(entry.line(base) + "\n" for entry in entries) + log.summary() + "\n"
+        text = merge_log_text(graph.merge_log(), base=graph.base, json_lines=as_json)
     if out is None:
         click.echo(text, nl=False)
     else:
-        write_atomically(out, lambda stream: stream.write(text.encode("utf-8")))
+        write_merge_log(text, out)
 
 
 @main.command()

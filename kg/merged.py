@@ -26,11 +26,14 @@ so their union is the merged graph.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import ExportError
 from kg.model import EntityType
 from kg.ontology import NAMESPACE
 from kg.rdf import DCTERMS, ENTITY_CLASSES, OWL, RDF, RDFS, SKOS, entity_field, entity_records
@@ -123,6 +126,29 @@ def merge_log(store: ox.Store) -> Resolution:
         tuple(replace(m, source_documents=documents[m.source], target_documents=documents[m.target]) for m in resolution.merges),
         tuple(replace(r, documents=documents[r.iri]) for r in resolution.refusals),
     )
+
+
+def merge_log_text(resolution: Resolution, *, base: str, json_lines: bool = False) -> str:
+    """The merge log as lines: one per merge, then one per refusal; as text (with a
+    closing summary line) or as JSON Lines."""
+    entries = [*resolution.merges, *resolution.refusals]
+    if json_lines:
+        # json.dumps leaves NEL and the Unicode line separators raw; readers that split on them would cut a line
+        escapes = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+        return "".join(json.dumps(entry.as_dict(), ensure_ascii=False).translate(escapes) + "\n" for entry in entries)
+    return "".join(entry.line(base) + "\n" for entry in entries) + resolution.summary() + "\n"
+
+
+def write_merge_log(text: str, path: Path) -> None:
+    """Write the merge log to ``path`` atomically; an unwritable path is an ``ExportError``."""
+    from kg.formats import write_atomically
+
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder; give a file name, e.g. {path / 'merges.txt'}")
+    try:
+        write_atomically(path, lambda stream: stream.write(text.encode("utf-8")))
+    except OSError as error:
+        raise ExportError(f"{path}: cannot write the merge log ({error.strerror or error})") from None
 
 
 def _documents_of(store: ox.Store, iri: str) -> tuple[str, ...]:

@@ -161,7 +161,7 @@ class Merge:
     def line(self, base: str = DEFAULT_BASE) -> str:
         """One line for the merge log."""
         via = f", via {_short(self.via, base)}" if self.via not in (self.source, self.target) else ""
-        return (
+        return _printable(
             f"merged {_short(self.source, base)} {_quoted(self.source_names)} into {_short(self.target, base)} "
             f"\"{self.target_name}\": {self.rule} {self.key!r}{via}; "
             f"documents {_listed(self.source_documents)} into {_listed(self.target_documents)}"
@@ -188,7 +188,7 @@ class Refusal:
     def line(self, base: str = DEFAULT_BASE) -> str:
         """One line for the merge log."""
         others = ", ".join(_short(c, base) for c in self.candidates)
-        return (
+        return _printable(
             f"kept {_short(self.iri, base)} {_quoted(self.names)} apart from {others}: {self.reason} "
             f"({self.rule} {self.key!r}): {self.explanation}; documents {_listed(self.documents)}"
         )
@@ -216,6 +216,11 @@ class Resolution:
             f"{'entity' if entities == 1 else 'entities'} across documents; "
             f"{len(self.refusals)} kept apart ({', '.join(f'{n} {r}' for r, n in sorted(Counter(r.reason for r in self.refusals).items())) or 'none'})"
         )
+
+
+def _printable(text: str) -> str:
+    """One line whatever the names hold: control characters and line breaks escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _short(iri: str, base: str) -> str:
