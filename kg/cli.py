@@ -255,7 +255,7 @@ def _print_stats(stats) -> None:
         click.echo("top actors: " + ", ".join(f"{label} ({n})" for label, n in stats["top_actors"]))
     if stats.get("merged"):
         merged = stats["merged"]
-        click.echo(f"resolution: {merged} entity {'IRI' if merged == 1 else 'IRIs'} merged into another across documents (kg merges tells why)")
+        click.echo(f"resolution: {merged} entity {'IRI merged into another' if merged == 1 else 'IRIs merged into others'} across documents (kg merges tells why)")
 
 
 @main.command()
