@@ -179,6 +179,7 @@ def kg_scores(ner_dir: Path, gold: Path, *, ids: set[str] | None = None, map_fil
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--dropout", type=float, default=DROPOUT)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--holdout", action="store_true", help="leave a fifth of CoNLL04 train out and score it (and tune) after each epoch")
     args = parser.parse_args(argv)
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
             rng.shuffle(train)
             losses: dict[str, float] = {}
             for batch in minibatch(train, size=16):
-                nlp.update(batch, sgd=optimizer, drop=DROPOUT, losses=losses)
+                nlp.update(batch, sgd=optimizer, drop=args.dropout, losses=losses)
             line = f"epoch {epoch}: loss {losses['ner']:.1f} ({time.time() - started:.0f} s)"
             if args.holdout:
                 save(nlp, args.out)
