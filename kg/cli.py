@@ -149,31 +149,33 @@ def build(inputs, store, fresh, out_dir, formats, model, workers, dask_address, 
 
     exports = [export_format(name) for name in formats]
     choose_model(model)  # fail before opening anything when the model is missing
-    graph = KnowledgeGraph.open(store)
-    if fresh:
-        graph.clear()
     problems = _InputProblems()
     results: Counter[str] = Counter()  # documents by status: counts, not records, so a long build stays small
-    with _progress(quiet, total=_count_documents(inputs) if not quiet and sys.stderr.isatty() else None) as advance:
-        def on_document(result):
-            results[result.status] += 1
-            advance(result)
-            if verbose:
-                click.echo(f"{result.status} {_one_line(result.document)} ({result.entities} entities, {result.relations} relations)", err=True)
+    # The store is closed (flushed, its writer lock released) before the exit, on errors too:
+    # the next command, in this process or another, finds it free.
+    with KnowledgeGraph.open(store) as graph:
+        if fresh:
+            graph.clear()
+        with _progress(quiet, total=_count_documents(inputs) if not quiet and sys.stderr.isatty() else None) as advance:
+            def on_document(result):
+                results[result.status] += 1
+                advance(result)
+                if verbose:
+                    click.echo(f"{result.status} {_one_line(result.document)} ({result.entities} entities, {result.relations} relations)", err=True)
 
-        with _input_warnings():
-            build_graph(
-                inputs, model=model, graph=graph, on_error=problems, progress=on_document, workers=workers, dask=dask_address
-            )
-    graph.flush()
-    if out_dir is not None:
-        for export in exports:
-            target = export.target(out_dir)
-            export.write(graph, target)
-            if not quiet:
-                click.echo(f"wrote {target}", err=True)
-    if not quiet:
-        _print_build_summary(results, graph.stats())
+            with _input_warnings():
+                build_graph(
+                    inputs, model=model, graph=graph, on_error=problems, progress=on_document, workers=workers, dask=dask_address
+                )
+        graph.flush()
+        if out_dir is not None:
+            for export in exports:
+                target = export.target(out_dir)
+                export.write(graph, target)
+                if not quiet:
+                    click.echo(f"wrote {target}", err=True)
+        if not quiet:
+            _print_build_summary(results, graph.stats())
     sys.exit(problems.exit_code())
 
 
@@ -251,6 +253,9 @@ def _print_stats(stats) -> None:
     click.echo(f"relations: {sum(stats['relations'].values())} ({relations}), {stats['evidence']} pieces of evidence")
     if stats["top_actors"]:
         click.echo("top actors: " + ", ".join(f"{label} ({n})" for label, n in stats["top_actors"]))
+    if stats.get("merged"):
+        merged = stats["merged"]
+        click.echo(f"resolution: {merged} entity {'IRI merged into another' if merged == 1 else 'IRIs merged into others'} across documents (kg merges tells why)")
 
 
 @main.command()
@@ -332,12 +337,12 @@ def export_command(format_name, out, list_formats, store):
             click.echo(f"{item.name:<10} {item.media_type:<26} {file:<9} {item.description}" + (f" (also: {aliases})" if aliases else ""))
         return
     export = export_format(format_name)
-    graph = KnowledgeGraph.open(store, read_only=True)
-    if out is None:
-        sys.stdout.buffer.write(export.write(graph))
-        sys.stdout.flush()
-    else:
-        export.write(graph, out)
+    with KnowledgeGraph.open(store, read_only=True) as graph:
+        if out is None:
+            sys.stdout.buffer.write(export.write(graph))
+            sys.stdout.flush()
+        else:
+            export.write(graph, out)
 
 
 @main.command()
@@ -408,7 +413,8 @@ def validate(files, format_name, store):
     else:
         from kg.graph import KnowledgeGraph
 
-        reports = [(str(store), KnowledgeGraph.open(store, read_only=True).validate())]
+        with KnowledgeGraph.open(store, read_only=True) as graph:
+            reports = [(str(store), graph.validate())]
     for name, report in reports:
         for violation in report.violations:
             click.echo(violation.line())
@@ -464,21 +470,22 @@ def query(arguments, query_file, query_name, list_queries, show, output, store):
         text = query_file.read() if query_file else (arguments[0] if arguments else None)
     if not text:
         raise click.UsageError("give a SPARQL query as an argument or with --file, or a named query with --name")
-    result = KnowledgeGraph.open(store, read_only=True).query(text, bindings)
-    if result.kind == "graph":
-        sys.stdout.buffer.write(result.payload)
-    elif result.kind == "ask":
-        click.echo("true" if result.boolean else "false")
-    elif output == "json":
-        sys.stdout.buffer.write(result.payload + b"\n")
-    elif output in {"csv", "tsv"}:
-        import csv
+    with KnowledgeGraph.open(store, read_only=True) as graph:  # open while printing: JSON is made from the store when asked for
+        result = graph.query(text, bindings)
+        if result.kind == "graph":
+            sys.stdout.buffer.write(result.payload)
+        elif result.kind == "ask":
+            click.echo("true" if result.boolean else "false")
+        elif output == "json":
+            sys.stdout.buffer.write(result.payload + b"\n")
+        elif output in {"csv", "tsv"}:
+            import csv
 
-        writer = csv.writer(sys.stdout, delimiter="," if output == "csv" else "\t", lineterminator="\n")
-        writer.writerow(result.variables)
-        writer.writerows([["" if v is None else v for v in row] for row in result.rows])
-    else:
-        _print_table(result)
+            writer = csv.writer(sys.stdout, delimiter="," if output == "csv" else "\t", lineterminator="\n")
+            writer.writerow(result.variables)
+            writer.writerows([["" if v is None else v for v in row] for row in result.rows])
+        else:
+            _print_table(result)
 
 
 def _print_table(result) -> None:
@@ -590,11 +597,43 @@ def stats(store, as_json):
     """
     from kg.graph import KnowledgeGraph
 
-    counts = KnowledgeGraph.open(store, read_only=True).stats()
+    with KnowledgeGraph.open(store, read_only=True) as graph:
+        counts = graph.stats()
     if as_json:
         click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
     else:
         _print_stats(counts)
+
+
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per merge or refusal (JSON Lines).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the log to this file (default: standard output).")
+@_fail_cleanly
+def merges(store, as_json, out):
+    """Show how entities resolved across documents: every merge and refusal.
+
+    A merge names the IRI absorbed and the canonical IRI it became, the rule
+    (identifier, same-name, alias, surname, acronym), the key that matched
+    and the documents on each side. A refusal names IRIs a rule matched that
+    stay apart, and why: ambiguous (the name fits several entities),
+    incompatible types, or conflicting identifiers.
+
+    \b
+    Example:
+      kg merges --store .kg-store
+      kg merges --json | grep '"kind": "refusal"'
+      kg merges --out exports/merges.txt
+    """
+    from kg.graph import KnowledgeGraph
+    from kg.merged import merge_log_text, write_merge_log
+
+    with KnowledgeGraph.open(store, read_only=True) as graph:
+        text = merge_log_text(graph.merge_log(), base=graph.base, json_lines=as_json)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_merge_log(text, out)
 
 
 @main.command()

@@ -91,13 +91,18 @@ def _person_name(span, lexicon: Lexicon) -> tuple[str, int]:
     return _surface(text), dropped
 
 
-def _acts(span) -> bool:
-    """True when a place name is used as an actor ("Moscow warned"), not a place ("in Moscow")."""
+def _acts(span, event_nouns=frozenset()) -> bool:
+    """True when a place name is used as an actor ("Moscow warned"), not a place ("in Moscow");
+    also the party of a named event: "support for Copenhagen", "criticism of Tokyo"."""
     root = span.root
     if root.dep_ in ACTOR_DEPS:
         return True
     if root.dep_ == "conj":
-        return _acts(root.head.doc[root.head.i : root.head.i + 1])
+        return _acts(root.head.doc[root.head.i : root.head.i + 1], event_nouns)
+    if root.dep_ == "pobj" and root.head.lower_ in {"for", "of", "to", "against", "with"} and (
+        root.head.head.lemma_.lower() in event_nouns or root.head.head.lower_ in event_nouns
+    ) and root.head.head.lemma_.lower() not in {"visit", "trip", "journey", "flight", "return"}:
+        return True
     if root.dep_ == "compound" and root.head.lemma_.lower() in {"official", "officials", "government", "forces", "troops", "authorities"}:
         return True
     return root.dep_ == "pobj" and root.head.lower_ in {"by", "with", "against", "on", "between", "toward", "towards"}
@@ -130,8 +135,8 @@ class _EntityBuilder:
             label = "GPE"  # "Boise" tagged as an organization
         elif label in {"ORG", "GPE", "LOC"} and self._looks_like_person(span, text):
             label = "PERSON"  # "Marie Magdefrau Ferraro" tagged as an organization
-        if label == "PERSON" and _after_locative(span) and self.gazetteer.is_place(text):
-            label = "GPE"  # "in Heuchelheim" tagged as a person
+        if label == "PERSON" and self.gazetteer.is_place(text) and (_after_locative(span) or self._place_not_person(span, text)):
+            label = "GPE"  # "in Heuchelheim", "smoke hung over Boise" tagged as a person
         if label == "PERSON":
             name, dropped = _person_name(span, self.lexicon)
             if not name or name.islower():
@@ -150,7 +155,7 @@ class _EntityBuilder:
         if organ is not None:
             return self._state(span, text, organ)  # "the Russian Foreign Ministry" speaks for Russia
         seat = self.gazetteer.seat(text)
-        if seat is not None and (not self.gazetteer.is_capital_city(text) or _acts(span)):
+        if seat is not None and (not self.gazetteer.is_capital_city(text) or _acts(span, self.lexicon.event_nouns)):
             return self._state(span, text, seat)
         org = self.gazetteer.organization(text)
         if org is not None and label in PLACE_LABELS | {"ORG", "NORP", "PERSON"}:
@@ -187,6 +192,17 @@ class _EntityBuilder:
         if self.gazetteer.state(text) or self.gazetteer.seat(text) or self.gazetteer.organization(text) or self.gazetteer.is_place(text):
             return False
         return gender_of(words[0]) != "unknown"
+
+    def _place_not_person(self, span, text: str) -> bool:
+        """A known place the model read as a person: no first name starts it, no title
+        precedes it, and no longer person name in the document ends with it ("Lincoln"
+        after "Abraham Lincoln" stays a person)."""
+        words = text.split()
+        if gender_of(words[0]) != "unknown" or (span.start > 0 and self._is_title_word(self.doc[span.start - 1])):
+            return False
+        return not any(
+            e.label_ == "PERSON" and len(e) > len(span) and e.text.split()[-1] == words[-1] for e in self.doc.ents
+        )
 
     def _is_title_word(self, token) -> bool:
         return token.is_title and (token.lower_.rstrip(".") in self.lexicon.cue("honorifics") or token.lower_ in self.lexicon.titles)
@@ -269,6 +285,19 @@ class _EntityBuilder:
         for m in mentions:
             if m.type in (EntityType.LOCATION, EntityType.ORGANIZATION) and m.text in surnames:
                 m.type, m.key = EntityType.PERSON, surnames[m.text]
+
+    def split_qualified_place(self, span) -> list:
+        """"Aiken, S.C." read as one place is two: the town and its state or country
+        (qualified_place_aliases then names the town "Aiken, S.C." as well)."""
+        from spacy.tokens import Span
+
+        commas = [t.i for t in span if t.text == ","]
+        if span.label_ not in PLACE_LABELS or len(commas) != 1 or commas[0] in (span.start, span.end - 1):
+            return [span]
+        container = span.doc[commas[0] + 1 : span.end]
+        if not (self.gazetteer.is_place(container.text) or self.gazetteer.state(container.text)):
+            return [span]
+        return [Span(span.doc, span.start, commas[0], label=span.label_), Span(span.doc, container.start, container.end, label="GPE")]
 
     def qualified_place_aliases(self, mentions: list[MentionSpan]) -> None:
         """"North Bend, Ohio" is also a name of North Bend: many writers and gold sets
@@ -416,13 +445,18 @@ def gender_of(first_name: str) -> str:
 
 
 def _trim(span):
-    """Cut an entity at an opening bracket: "Union of Democratic Forces ( SDS"."""
+    """Cut an entity at an opening bracket ("Union of Democratic Forces ( SDS") and
+    drop a sentence's full stop or a comma the model took in ("Nevada .")."""
+    from spacy.tokens import Span
+
     for token in span:
         if token.text in {"(", "[", "\"", "“"} and token.i > span.start:
-            from spacy.tokens import Span
-
-            return Span(span.doc, span.start, token.i, label=span.label_)
-    return span
+            span = Span(span.doc, span.start, token.i, label=span.label_)
+            break
+    end = span.end
+    while end - span.start > 1 and span.doc[end - 1].text in {".", ",", ";", ":"}:
+        end -= 1
+    return span if end == span.end else Span(span.doc, span.start, end, label=span.label_)
 
 
 def _after_locative(span) -> bool:
@@ -436,7 +470,8 @@ def _definite(token) -> bool:
 def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_end: int = 0) -> EntityAnalysis:
     """Type, merge and index the entities of a parsed document."""
     builder = _EntityBuilder(doc, gazetteer, lexicon)
-    mentions = [m for m in (builder.classify(span) for span in doc.ents) if m is not None]
+    spans = [piece for span in doc.ents for piece in builder.split_qualified_place(span)]
+    mentions = [m for m in (builder.classify(span) for span in spans) if m is not None]
     mentions += builder.propagate(mentions)
     builder.retype_surnames(mentions)
     builder.merge_people(mentions)

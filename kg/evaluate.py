@@ -176,12 +176,26 @@ def _brief(relation: dict) -> dict:
 
 
 def apply_mapping(record: dict, mapping: dict) -> dict:
-    """Rename relation and type names (``{"relations": {...}, "types": {...}}``) in a record."""
+    """Rename relation and type names in a record.
+
+    ``{"relations": {...}, "types": {...}, "relations_by_target_type": {TYPE: {...}}}``:
+    a relation whose target has TYPE is renamed by that table first, for sets whose
+    relation names imply their argument types (CoNLL04's Work_For holds between a
+    person and an organization; a person's role in a state is its Live_In).
+    """
     relations, types = mapping.get("relations", {}), mapping.get("types", {})
+    by_target = mapping.get("relations_by_target_type", {})
+    type_of = {e["name"]: e["type"] for e in record.get("entities", [])}
+
+    def renamed(relation: dict) -> str:
+        name = relation["relation"]
+        table = by_target.get(type_of.get(relation["target"]), {})
+        return table.get(name) or relations.get(name, name)
+
     return {
         **record,
         "entities": [{**e, "type": types.get(e["type"], e["type"]) if isinstance(e["type"], str) else e["type"]} for e in record.get("entities", [])],
-        "relations": [{**r, "relation": relations.get(r["relation"], r["relation"])} for r in record.get("relations", [])],
+        "relations": [{**r, "relation": renamed(r)} for r in record.get("relations", [])],
     }
 
 

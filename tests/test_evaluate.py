@@ -271,3 +271,18 @@ def test_seed_article_finds_every_required_relation(seed_scores):
     missed = [e for e in seed_scores.errors if e["kind"] == "relation-fn"]
     assert seed_scores.relations.tp == 7, missed
     assert seed_scores.relations.recall == 1.0, missed
+
+
+def test_mapping_by_target_type_renames_before_the_plain_table():
+    putin, party = entity("Vladimir Putin", "Person"), entity("United Russia", "Organization")
+    gold = record(
+        [putin, RUSSIA, party],
+        [relation("Vladimir Putin", "livesIn", "Russia"), relation("Vladimir Putin", "worksFor", "United Russia")],
+    )
+    predicted = record(
+        [putin, RUSSIA, party],
+        [relation("Vladimir Putin", "leaderOf", "Russia"), relation("Vladimir Putin", "leaderOf", "United Russia")],
+    )
+    mapping = {"relations": {"leaderOf": "worksFor"}, "relations_by_target_type": {"State": {"leaderOf": "livesIn"}}}
+    assert counts(score([gold], [predicted], mapping=mapping), "relations") == (2, 0, 0)
+    assert counts(score([gold], [predicted], mapping={"relations": {"leaderOf": "worksFor"}}), "relations") == (1, 1, 1)

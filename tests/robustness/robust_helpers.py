@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import struct
 import subprocess
@@ -26,14 +25,6 @@ GOOD_TEXT = (
 def run_cli(*args, input: str | bytes | None = None):
     """``kg ARGS`` through click's CliRunner (stderr kept apart)."""
     result = CliRunner().invoke(main, [str(a) for a in args], input=input)
-    if result.exc_info and result.exc_info[0] is SystemExit:
-        # The SystemExit's traceback holds the command's frame and so its open
-        # store; a real process would have exited. Drop it so the store closes.
-        exit_ = result.exc_info[1]
-        exit_.__traceback__ = None
-        result.exc_info = (SystemExit, exit_, None)
-        del exit_
-        gc.collect()
     return result
 
 
