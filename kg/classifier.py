@@ -41,6 +41,8 @@ from kg.relations import Candidate
 if TYPE_CHECKING:
     import numpy as np
 
+    from kg.relations import _Rules
+
     from kg.gazetteer import Gazetteer
     from kg.lexicon import Lexicon
 
@@ -475,18 +477,20 @@ def predict_candidates(
     *,
     model: RelationModel | None = None,
     threshold: float | None = None,
+    rules: _Rules | None = None,
 ) -> list[Candidate]:
     """Model candidates (``rule="model"``), at most one per ordered pair of mentions:
     the best relation label when its probability reaches its threshold
-    (``threshold`` overrides every label's)."""
+    (``threshold`` overrides every label's). ``rules`` is the document's rule
+    reader when the caller has one (it is the same for every reader of the document)."""
     from kg.relations import _Rules
 
     model = model or load_model()
-    rules = _Rules(doc, analysis, lexicon, gazetteer)
     kinds = relation_types()
     pairs = DocumentFeatures(doc, analysis, lexicon).pairs()
     if not pairs:
         return []
+    rules = rules or _Rules(doc, analysis, lexicon, gazetteer)
     probabilities = model.batch_probabilities([features for _, _, features in pairs])  # one pass per document
     found = []
     for (source, target, _), row in zip(pairs, probabilities):
@@ -515,17 +519,18 @@ def model_relations(
     rule_relations: Iterable[Relation] = (),
     model: RelationModel | None = None,
     threshold: float | None = None,
+    rules: _Rules | None = None,
 ) -> list[Relation]:
     """Relations the model adds to the rules' ones: converted and checked like the
     rules' candidates (``kg.relations._to_relation``), one per pair of entities and
     sentence, none where the rules already relate the same two entities in the
-    same sentence."""
+    same sentence. ``rules``: the document's rule reader, when the caller has one."""
     from kg.relations import _Rules, _to_relation
 
     ruled = {(frozenset((r.source, r.target)), r.evidence.start) for r in rule_relations}
-    rules = _Rules(doc, analysis, lexicon, gazetteer)
+    rules = rules or _Rules(doc, analysis, lexicon, gazetteer)
     best: dict[tuple, Relation] = {}
-    for candidate in predict_candidates(doc, analysis, lexicon, gazetteer, model=model, threshold=threshold):
+    for candidate in predict_candidates(doc, analysis, lexicon, gazetteer, model=model, threshold=threshold, rules=rules):
         relation = _to_relation(candidate, doc, rules, document_id)
         if relation is None:
             continue

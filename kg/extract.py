@@ -20,7 +20,7 @@ from kg.errors import InputError
 from kg.ingest import ErrorHandler, masked_text, read_documents
 from kg.lexicon import load_lexicon
 from kg.model import Document, Extraction, Mention
-from kg.relations import extract_relations
+from kg.relations import _Rules, extract_relations
 from kg.resolve import merge_entities
 
 
@@ -42,12 +42,15 @@ def extract_document(
     """
     gazetteer, lexicon = load_gazetteer(), load_lexicon()
     analysis = analyse_entities(doc, gazetteer, lexicon, headline_end=headline_end(document) if offset == 0 else 0)
-    relations = extract_relations(doc, analysis, lexicon, gazetteer, document_id=document.id)
+    rules = _Rules(doc, analysis, lexicon, gazetteer)  # one reader of the document for the rules and the model
+    relations = extract_relations(doc, analysis, lexicon, gazetteer, document_id=document.id, rules=rules)
     # --- relation-model hook (kg/classifier.py): the statistical classifier adds
     # relations where the rules found none for a pair in a sentence; rules win.
     # Off with use_model=False or KG_RELATION_MODEL=0.
     if model_enabled(use_model):
-        relations += model_relations(doc, analysis, lexicon, gazetteer, document_id=document.id, rule_relations=relations)
+        relations += model_relations(
+            doc, analysis, lexicon, gazetteer, document_id=document.id, rule_relations=relations, rules=rules
+        )
     # --- end of relation-model hook
     extraction = Extraction(
         document=document,
