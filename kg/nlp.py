@@ -75,13 +75,19 @@ def choose_model(name: str | None = None) -> str:
     return available[0]
 
 
-@cache
 def load(name: str | None = None) -> Language:
-    """The spaCy pipeline with kg's paragraph splitter and gazetteer matcher."""
+    """The spaCy pipeline with kg's paragraph splitter and gazetteer matcher, loaded once
+    per model: ``load()`` and ``load("en_core_web_sm")`` are the same pipeline when that
+    is the model ``choose_model`` picks (keyed by the name given, a process that asked
+    both ways held two copies, some 40 MB)."""
+    return _load(choose_model(name))
+
+
+@cache
+def _load(model: str) -> Language:
     import spacy
 
     _register_components()
-    model = choose_model(name)
     try:
         nlp = spacy.load(model)
     except Exception as error:  # noqa: BLE001 -- a package named by the user that is no spaCy pipeline fails in any way
