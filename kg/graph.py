@@ -25,7 +25,7 @@ the store's folder, and a second writer is told who holds it.
 from __future__ import annotations
 
 import os
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,8 +52,6 @@ if TYPE_CHECKING:
 # Documents between flushes of an on-disk store while building: RocksDB's write
 # buffers grow until flushed, so without this a build's memory grows with the corpus.
 FLUSH_EVERY = 64
-# Documents handed to the build's writer thread and not yet stored, at most (see _Writer).
-WRITES_IN_FLIGHT = 2
 # Merged-graph exports up to this many triples are sorted (see KnowledgeGraph.write_merged).
 SORTED_EXPORT_LIMIT = 250_000
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -450,61 +448,13 @@ def build(
 
     graph = graph if graph is not None else KnowledgeGraph()
     documents = extractions(_as_inputs(inputs), model=model, on_error=on_error, workers=workers, dask=dask)
-    with _Writer(graph, progress) as writer:
-        for extraction in documents:
-            writer.add(extraction)
+    for number, extraction in enumerate(documents, start=1):
+        result = graph.add(extraction)
+        if number % FLUSH_EVERY == 0:
+            graph.flush()
+        if progress is not None:
+            progress(result)
     return graph
-
-
-class _Writer:
-    """Stores a build's extractions on a thread of its own while the next documents are extracted.
-
-    Oxigraph writes a document's transaction without holding Python's GIL, so
-    RocksDB's work overlaps spaCy's parse of the next document instead of
-    following it. Nothing else changes: documents are added one at a time in
-    input order by the one thread (the same transactions, the same store),
-    ``progress`` is called in order on the caller's thread once a document is
-    stored, at most ``WRITES_IN_FLIGHT`` extractions wait, and an error in a
-    write is raised to the caller at the next document (or at the end).
-    """
-
-    def __init__(self, graph: KnowledgeGraph, progress: Callable[[AddResult], object] | None):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.graph = graph
-        self.progress = progress
-        self.added = 0
-        self.pending: deque = deque()
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-writer")
-
-    def add(self, extraction: Extraction) -> None:
-        self.added += 1
-        self.pending.append(self.executor.submit(self._store, extraction, self.added % FLUSH_EVERY == 0))
-        while len(self.pending) > WRITES_IN_FLIGHT:
-            self._deliver()
-
-    def _store(self, extraction: Extraction, flush: bool) -> AddResult:
-        result = self.graph.add(extraction)
-        if flush:
-            self.graph.flush()
-        return result
-
-    def _deliver(self) -> None:
-        result = self.pending.popleft().result()
-        if self.progress is not None:
-            self.progress(result)
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def __exit__(self, error_type, error, traceback) -> None:
-        try:
-            while error_type is None and self.pending:
-                self._deliver()
-        finally:
-            # On an error, the document being written finishes (a transaction cannot be
-            # stopped halfway from here) and the ones still waiting are dropped.
-            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _as_inputs(inputs: Iterable) -> Iterable:
