@@ -1,5 +1,6 @@
 # Two entry points, each self-contained on a fresh machine (Python >= 3.11):
 #   make exports   install kg, build the sample graph into exports/ in every format, validate it,
+#                  log how entities resolved across documents (exports/merges.txt),
 #                  and draw it (exports/graph.html, exports/graph.svg)
 #   make test      install kg with its test extras and run the whole suite
 #   make bench     run the benchmarks (BENCH_ARGS=--quick for the 3-minute version)
@@ -34,6 +35,7 @@ install-test: $(BIN)/python
 exports: install
 	$(BIN)/kg build $(SAMPLES) --store $(SAMPLE_STORE) --fresh --out exports $(addprefix --format ,$(EXPORT_FORMATS))
 	$(BIN)/kg validate $(RDF_EXPORTS)
+	$(BIN)/kg merges --store $(SAMPLE_STORE) --out exports/merges.txt
 	$(BIN)/kg viz --store $(SAMPLE_STORE) --title "kg: the sample articles" --out exports/graph.html
 	$(BIN)/kg viz --store $(SAMPLE_STORE) --format svg --out exports/graph.svg
 

@@ -253,6 +253,9 @@ def _print_stats(stats) -> None:
     click.echo(f"relations: {sum(stats['relations'].values())} ({relations}), {stats['evidence']} pieces of evidence")
     if stats["top_actors"]:
         click.echo("top actors: " + ", ".join(f"{label} ({n})" for label, n in stats["top_actors"]))
+    if stats.get("merged"):
+        merged = stats["merged"]
+        click.echo(f"resolution: {merged} entity {'IRI merged into another' if merged == 1 else 'IRIs merged into others'} across documents (kg merges tells why)")
 
 
 @main.command()
@@ -600,6 +603,37 @@ def stats(store, as_json):
         click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
     else:
         _print_stats(counts)
+
+
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per merge or refusal (JSON Lines).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the log to this file (default: standard output).")
+@_fail_cleanly
+def merges(store, as_json, out):
+    """Show how entities resolved across documents: every merge and refusal.
+
+    A merge names the IRI absorbed and the canonical IRI it became, the rule
+    (identifier, same-name, alias, surname, acronym), the key that matched
+    and the documents on each side. A refusal names IRIs a rule matched that
+    stay apart, and why: ambiguous (the name fits several entities),
+    incompatible types, or conflicting identifiers.
+
+    \b
+    Example:
+      kg merges --store .kg-store
+      kg merges --json | grep '"kind": "refusal"'
+      kg merges --out exports/merges.txt
+    """
+    from kg.graph import KnowledgeGraph
+    from kg.merged import merge_log_text, write_merge_log
+
+    with KnowledgeGraph.open(store, read_only=True) as graph:
+        text = merge_log_text(graph.merge_log(), base=graph.base, json_lines=as_json)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_merge_log(text, out)
 
 
 @main.command()

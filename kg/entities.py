@@ -90,13 +90,18 @@ def _person_name(span, lexicon: Lexicon) -> tuple[str, int]:
     return _surface(text), dropped
 
 
-def _acts(span) -> bool:
-    """True when a place name is used as an actor ("Moscow warned"), not a place ("in Moscow")."""
+def _acts(span, event_nouns=frozenset()) -> bool:
+    """True when a place name is used as an actor ("Moscow warned"), not a place ("in Moscow");
+    also the party of a named event: "support for Copenhagen", "criticism of Tokyo"."""
     root = span.root
     if root.dep_ in ACTOR_DEPS:
         return True
     if root.dep_ == "conj":
-        return _acts(root.head.doc[root.head.i : root.head.i + 1])
+        return _acts(root.head.doc[root.head.i : root.head.i + 1], event_nouns)
+    if root.dep_ == "pobj" and root.head.lower_ in {"for", "of", "to", "against", "with"} and (
+        root.head.head.lemma_.lower() in event_nouns or root.head.head.lower_ in event_nouns
+    ) and root.head.head.lemma_.lower() not in {"visit", "trip", "journey", "flight", "return"}:
+        return True
     if root.dep_ == "compound" and root.head.lemma_.lower() in {"official", "officials", "government", "forces", "troops", "authorities"}:
         return True
     return root.dep_ == "pobj" and root.head.lower_ in {"by", "with", "against", "on", "between", "toward", "towards"}
@@ -154,7 +159,7 @@ class _EntityBuilder:
         if organ is not None:
             return self._state(span, text, organ)  # "the Russian Foreign Ministry" speaks for Russia
         seat = self.gazetteer.seat(text)
-        if seat is not None and (not self.gazetteer.is_capital_city(text) or _acts(span)):
+        if seat is not None and (not self.gazetteer.is_capital_city(text) or _acts(span, self.lexicon.event_nouns)):
             return self._state(span, text, seat)
         if organization is not None and label in PLACE_LABELS | {"ORG", "NORP", "PERSON"}:
             self.names[organization.key] = organization.name

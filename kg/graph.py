@@ -9,9 +9,15 @@ that states it (oxigraph/oxigraph#1919). ``to_networkx()`` derives the
 ``MultiDiGraph`` (nodes are entities, edges are relations with all their
 evidence) from it.
 
-Adding a document is one SPARQL update, which Oxigraph applies as one
-transaction: a run killed at any point leaves each document wholly in the
-store or wholly out, and the merged graph in step. One process writes to a
+Entities resolve across documents (``kg.resolve``, applied by ``kg.merged``):
+each document's graph keeps the IRIs extraction gave it, and the merged
+graph names every entity by the canonical IRI of its cluster, whatever order
+the documents came in.
+
+Adding a document is one transaction (an extend, or one SPARQL update when
+the merged graph must change more than by the document's own triples): a run
+killed at any point leaves each document wholly in the store or wholly out,
+and the merged graph in step. One process writes to a
 store at a time: it holds a lock file (``kg-writer.lock``, with its PID) in
 the store's folder, and a second writer is told who holds it.
 """
@@ -31,8 +37,11 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.model import Extraction
 from kg.ontology import NAMESPACE, relation_types
+from kg.merged import (
+    document_update, healing_update, load_index, rebuilt_merged_quads, resolved_quads, stored_canonical, update_sparql,
+)
 from kg.rdf import PREFIXES, extraction_quads
-from kg.resolve import DEFAULT_BASE, document_iri
+from kg.resolve import DEFAULT_BASE, ResolutionIndex, document_iri
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -94,6 +103,7 @@ class KnowledgeGraph:
         self.base = base
         self.read_only = False
         self._lock: IO[str] | None = None  # held while this graph may write to its folder
+        self._index: ResolutionIndex | None = None  # entity records for cross-document resolution, read on the first add
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -126,7 +136,7 @@ class KnowledgeGraph:
         graph.read_only = read_only
         graph._lock = None if read_only else lock
         if not read_only and not graph._has_merged_graph() and next(iter(store), None) is not None:
-            graph.store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in graph.triples()])
+            graph.store.extend(list(rebuilt_merged_quads(graph.store, graph._resolution_index())))
         return graph
 
     def _has_merged_graph(self) -> bool:
@@ -134,6 +144,7 @@ class KnowledgeGraph:
 
     def clear(self) -> None:
         self.store.clear()
+        self._index = None
 
     def flush(self) -> None:
         if hasattr(self.store, "flush") and not self.read_only:
@@ -174,14 +185,39 @@ class KnowledgeGraph:
                 return AddResult(document.id, "unchanged", len(extraction.entities), len(extraction.relations))
             status = "replaced"
         quads = list(extraction_quads(extraction, self.base))
-        if status == "added":
-            # Nothing to take out: one extend is the same single transaction as the update,
-            # without writing and parsing SPARQL (a third of the writer's time per document).
-            merged = dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
-            self.store.extend([*quads, *merged])
-        else:
-            self.store.update(_replace_document(graph, quads))
+        old = [] if status == "added" else list(self.store.quads_for_pattern(None, None, None, graph))
+        index = self._resolution_index()
+        try:
+            update = document_update(self.store, index, graph, old, quads)
+            if status == "added" and not update.deletes:
+                # Nothing to take out: one extend is the same single transaction as an update,
+                # without writing and parsing SPARQL (a third of the writer's time per document).
+                self.store.extend([*quads, *update.inserts])
+            else:
+                self.store.update(update_sparql(graph, quads, update, replace_graph=status == "replaced"))
+        except BaseException:
+            self._index = None  # ahead of the store now: read it again on the next add
+            raise
         return AddResult(document.id, status, len(extraction.entities), len(extraction.relations))
+
+    def _resolution_index(self) -> ResolutionIndex:
+        """The entity records of the documents' graphs, read once; a merged graph written under
+        another resolution (by an older kg) is brought in step first."""
+        if self._index is None:
+            index = load_index(self.store)
+            if self._has_merged_graph():
+                healing = healing_update(self.store, index, self.base)
+                if healing.deletes or healing.inserts:
+                    self.store.update(update_sparql(None, [], healing, replace_graph=False))
+            self._index = index
+        return self._index
+
+    def merge_log(self):
+        """How entities resolved across documents: a ``kg.resolve.Resolution`` whose merges and
+        refusals name the rule, the matching key and the documents on each side."""
+        from kg.merged import merge_log
+
+        return merge_log(self.store)
 
     def has_document(self, document_id: str, content_hash: str | None = None) -> bool:
         graph = ox.NamedNode(document_iri(document_id, self.base))
@@ -209,9 +245,16 @@ class KnowledgeGraph:
         lines.sort()
         return b"".join(lines)
 
-    def quads(self) -> list[ox.Quad]:
-        """Every document's quads, in its named graph (the merged default graph left out)."""
+    def quads(self, *, resolved: bool = True) -> list[ox.Quad]:
+        """Every document's quads, in its named graph (the merged default graph left out).
+
+        Resolved (the default), entities carry the merged graph's IRIs, as exports show
+        them, so the union of the documents' graphs is the merged graph; with
+        ``resolved=False``, the IRIs each document gave them, as the store keeps them.
+        """
         named = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
+        if resolved and self._has_merged_graph():
+            named = dict.fromkeys(resolved_quads(self.store, named, self.base))
         return sorted(named, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
     def __len__(self) -> int:
@@ -339,6 +382,7 @@ class KnowledgeGraph:
             "relations": dict(relations.most_common()),
             "evidence": int(evidence),
             "top_actors": self.top_actors(),
+            "merged": len(stored_canonical(self.store, self.base)),  # entity IRIs absorbed across documents
         }
 
     def top_actors(self, limit: int = 5) -> list[tuple[str, int]]:
@@ -352,24 +396,6 @@ class KnowledgeGraph:
                 seen.add(label)
                 actors.append((label, int(n)))
         return actors[:limit]
-
-
-def _replace_document(graph: ox.NamedNode, quads: list[ox.Quad]) -> str:
-    """The SPARQL update that puts a document's quads in place of what it said before.
-
-    One update is one transaction in Oxigraph. In order: take out of the merged
-    (default) graph the triples only this document stated, drop its named
-    graph, insert its quads into the named graph and its triples into the
-    merged graph.
-    """
-    assert all(q.graph_name == graph for q in quads), "a document's quads live in its own graph"
-    triples = "\n".join(dict.fromkeys(f"{q.subject} {q.predicate} {q.object} ." for q in quads))
-    return (
-        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }} ;\n"
-        f"DROP SILENT GRAPH {graph} ;\n"
-        f"INSERT DATA {{\nGRAPH {graph} {{\n{triples}\n}}\n{triples}\n}}"
-    )
 
 
 def _writer_lock(store: Path) -> IO[str] | None:

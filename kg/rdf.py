@@ -11,13 +11,14 @@ the merged knowledge graph.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.model import Entity, Extraction, Relation
+from kg.model import Entity, EntityType, Extraction, Relation
 from kg.ontology import NAMESPACE, relation_type
-from kg.resolve import DEFAULT_BASE, document_iri, entity_iri
+from kg.resolve import DEFAULT_BASE, EntityRecord, document_iri, entity_iri
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -128,3 +129,46 @@ def extraction_quads(extraction: Extraction, base: str = DEFAULT_BASE) -> Iterat
         yield Quad(statement, kg("confidence"), Literal(repr(float(relation.confidence)), datatype=NamedNode(XSD + "double")), graph)
         yield Quad(statement, kg("rule"), _string(relation.rule), graph)
         yield Quad(statement, kg("viaCoreference"), Literal("true" if relation.via_coreference else "false", datatype=NamedNode(XSD + "boolean")), graph)
+
+
+# Entity identifiers in RDF, by predicate, and the schemes they stand for (Entity.identifiers).
+_IDENTIFIER_SCHEMES = {NAMESPACE + "iso3166Alpha2": "iso3166-alpha2", NAMESPACE + "iso3166Alpha3": "iso3166-alpha3"}
+ENTITY_CLASSES = {NAMESPACE + t.value: t for t in EntityType}
+_ENTITY_CLASS_NODES = frozenset(NamedNode(iri) for iri in ENTITY_CLASSES)
+_TYPE = NamedNode(RDF + "type")
+_FIELD_PREDICATES = frozenset(NamedNode(iri) for iri in (RDFS + "label", SKOS + "altLabel", OWL + "sameAs", *_IDENTIFIER_SCHEMES))
+
+
+def entity_field(predicate: str, obj) -> tuple[str, object] | None:
+    """What one triple about an entity says for resolution: ("name" | "alias" |
+    "identifier", value), or None when it says nothing resolution uses."""
+    if predicate == RDFS + "label":
+        return "name", obj.value
+    if predicate == SKOS + "altLabel":
+        return "alias", obj.value
+    if predicate in _IDENTIFIER_SCHEMES:
+        return "identifier", (_IDENTIFIER_SCHEMES[predicate], obj.value)
+    if predicate == OWL + "sameAs" and obj.value.startswith(WIKIDATA):
+        return "identifier", ("wikidata", obj.value.removeprefix(WIKIDATA))
+    return None
+
+
+def entity_records(quads: Iterable[Quad], document: str | None = None) -> list[EntityRecord]:
+    """What quads say about each entity IRI, as records for cross-document resolution
+    (the inverse of ``entity_quads``): type, labels, alternative labels, identifiers."""
+    types: dict[str, EntityType] = {}
+    values: dict[str, dict[str, set]] = defaultdict(lambda: {"name": set(), "alias": set(), "identifier": set()})
+    for quad in quads:
+        predicate = quad.predicate
+        if predicate == _TYPE:  # terms compare in Oxigraph, without making Python strings
+            if quad.object in _ENTITY_CLASS_NODES:
+                types[quad.subject.value] = ENTITY_CLASSES[quad.object.value]
+        elif predicate in _FIELD_PREDICATES:
+            found = entity_field(predicate.value, quad.object)
+            if found is not None:
+                values[quad.subject.value][found[0]].add(found[1])
+    documents = frozenset({document}) if document else frozenset()
+    return [
+        EntityRecord(iri, type_, frozenset(values[iri]["name"]), frozenset(values[iri]["alias"]), frozenset(values[iri]["identifier"]), documents)
+        for iri, type_ in sorted(types.items())
+    ]

@@ -11,7 +11,7 @@ trigger word.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.entities import EntityAnalysis, MentionSpan
 from kg.gazetteer import Gazetteer
@@ -26,16 +26,21 @@ OBJECT_DEPS = {"dobj", "obj"}
 # The small model sometimes attaches an object name as npadvmod ("met Prime Minister Abiy Ahmed").
 LOOSE_OBJECT_DEPS = OBJECT_DEPS | {"npadvmod"}
 OWNER_DEPS = {"poss", "compound", "amod", "nmod"}
-DEEP_PREPS = {"of", "with", "between", "in", "to", "against", "on", "for", "from"}
-OWNER_PREPS = {"of", "for", "at", "to", "from", "in"}
+DEEP_PREPS = {"of", "with", "between", "to", "against", "on", "for", "from"}
+OWNER_PREPS = {"of", "for", "at", "to", "from", "in", "with"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
-ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict", "convict"}
+HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
+SYMMETRIC_EVENTS = {"meetsWith", "cooperatesWith"}
+ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
+PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
+THING_PRONOUNS = {"it", "its"}
+ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict"}
 
 # Rules that read a description, not an event: the writer asserts them
 # whatever the surrounding clause says ("according to Kent, the US diplomat").
 DESCRIPTIVE_RULES = {
     "title-prefix", "title-apposition", "title-relative-clause", "title-context", "title-compound",
-    "demonym-citizen", "x-based", "place-apposition", "preposition", "dateline",
+    "demonym-citizen", "x-based", "place-apposition", "preposition", "dateline", "headquarters",
 }
 
 # Confidence of each rule before adjustments; a rule's id names the pattern.
@@ -44,6 +49,8 @@ RULE_CONFIDENCE = {
     "verb-passive": 0.75,
     "verb-deep-object": 0.6,
     "verb-clausal-object": 0.6,
+    "verb-threat": 0.7,  # a hostile verb under "threaten", "vow": the threat itself
+    "verb-collective": 0.7,  # "A and B met": the conjoined subjects with each other
     "title-prefix": 0.9,
     "title-apposition": 0.85,
     "title-copula": 0.8,
@@ -52,6 +59,7 @@ RULE_CONFIDENCE = {
     "demonym-citizen": 0.6,
     "event-noun": 0.65,
     "x-based": 0.9,
+    "headquarters": 0.85,
     "place-apposition": 0.75,
     "title-compound": 0.75,
     "preposition": 0.55,
@@ -71,6 +79,7 @@ _ATTACHMENT = {
     (EntityType.PERSON, "from", EntityType.STATE): "livesIn",
     (EntityType.PERSON, "of", EntityType.ORGANIZATION): "worksFor",
     (EntityType.PERSON, "at", EntityType.ORGANIZATION): "worksFor",
+    (EntityType.PERSON, "with", EntityType.ORGANIZATION): "worksFor",  # "a nurse with the Red Crescent"
     (EntityType.ORGANIZATION, "in", EntityType.LOCATION): "basedIn",
     (EntityType.ORGANIZATION, "in", EntityType.STATE): "basedIn",
     (EntityType.LOCATION, "in", EntityType.LOCATION): "locatedIn",
@@ -100,6 +109,15 @@ class Argument:
     factor: float = 1.0
 
 
+@dataclass(frozen=True)
+class Role:
+    """A post a person is known to hold in the document: leaderOf Belarus as "president"."""
+
+    relation: str
+    owner: MentionSpan
+    phrase: str
+
+
 class _Rules:
     def __init__(self, doc, analysis: EntityAnalysis, lexicon: Lexicon, gazetteer: Gazetteer):
         self.doc = doc
@@ -107,40 +125,195 @@ class _Rules:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.institutions = lexicon.cue("institution_nouns")
+        self.overrides: dict[int, MentionSpan | None] = {}
+        self.roles: dict[str, list[Role]] = {}
+        self._prepare()
+
+    # ------------------------------------------------------------ mentions
+    def at(self, token_index: int) -> MentionSpan | None:
+        """The mention at a token, after the relation stage's own reading of role
+        nouns and pronouns (``_prepare``)."""
+        if token_index in self.overrides:
+            return self.overrides[token_index]
+        return self.analysis.at(token_index)
+
+    def _prepare(self) -> None:
+        """Roles first, then what they tell about role nouns and pronouns.
+
+        The title rules run once over the names to learn who holds which post
+        ("Belarus's president, Alexander Lukashenko"); then "the Belarusian
+        leader" and "Japan's leader" are read as that holder, a pronoun in a
+        reported clause as the speaker ("Vucic said his country ..."), and
+        "his country" or "Maduro's foreign minister" through the person's state.
+        """
+        for candidate in self.title_relations():
+            if candidate.source.type is EntityType.PERSON and not candidate.source.via_coreference \
+                    and candidate.relation in ROLE_RELATIONS and not candidate.target.via_coreference:
+                self.roles.setdefault(candidate.source.key, []).append(
+                    Role(candidate.relation, candidate.target, self._title_phrase(candidate.trigger))
+                )
+        self.overrides.update(self._role_noun_readings())
+        self.overrides.update(self._speaker_pronouns())
+
+    def mentions(self) -> list[MentionSpan]:
+        """The entity stage's mentions with the relation stage's readings of role nouns and pronouns."""
+        found = [m for m in self.analysis.mentions if m.start not in self.overrides or not m.via_coreference]
+        found += [m for m in self.overrides.values() if m is not None]
+        return sorted(found, key=lambda m: m.start_char)
+
+    def _title_phrase(self, index: int) -> str:
+        title = self.title_of(self.doc[index])
+        return title.phrase if title is not None else ""
+
+    def holders(self, relation: str, owner_key: str, phrase: str = "") -> list[str]:
+        """People known to hold a post of ``owner_key``, those with the same title first."""
+        exact = [p for p, roles in self.roles.items() if any(r.relation == relation and r.owner.key == owner_key and r.phrase == phrase for r in roles)]
+        if exact:
+            return exact
+        return [p for p, roles in self.roles.items() if any(r.relation == relation and r.owner.key == owner_key for r in roles)]
+
+    def person_state(self, person_key: str) -> MentionSpan | None:
+        """The state a person serves or leads (else is a citizen of): "his country", "Maduro's minister"."""
+        roles = self.roles.get(person_key, [])
+        for wanted in (("leaderOf", "worksFor"), ("citizenOf",)):
+            states = {r.owner.key: r.owner for r in roles if r.relation in wanted and r.owner.type is EntityType.STATE}
+            if len(states) == 1:
+                return next(iter(states.values()))
+        return None
+
+    def _modifier_owners(self, token) -> list[MentionSpan]:
+        """States and organizations that modify a noun: "Japan's", "Belarusian", "of the EU"."""
+        owners = []
+        for child in token.children:
+            if child.dep_ in OWNER_DEPS:
+                found = self.analysis.at(child.i)
+                if found is not None and not found.via_coreference and found.type in (EntityType.STATE, EntityType.ORGANIZATION):
+                    owners.append(found)
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in child.children:
+                    found = self.analysis.at(pobj.i)
+                    if pobj.dep_ == "pobj" and found is not None and found.type in (EntityType.STATE, EntityType.ORGANIZATION):
+                        owners.append(found)
+        return owners
+
+    def _role_noun_readings(self) -> dict[int, MentionSpan | None]:
+        """"the Belarusian leader", "Japan's leader": the person known to hold that post.
+
+        A role noun the entity stage read as the nearest person is dropped when
+        that person is known to hold the post for another state ("Russian Prime
+        Minister Mishustin ... the Belarusian leader").
+        """
+        readings: dict[int, MentionSpan | None] = {}
+        for token in self.doc:
+            if token.pos_ != "NOUN" or token.tag_ == "NNS" or token.dep_ == "compound":
+                continue
+            current = self.analysis.at(token.i)
+            if current is not None and not current.via_coreference:
+                continue
+            title = self.title_of(token)
+            if title is None or title.kind not in {"leader", "official"}:
+                continue
+            if any(c.dep_ == "appos" and self.analysis.at(c.i) is not None for c in token.children):
+                continue
+            if token.dep_ == "appos" and self.analysis.at(token.head.i) is not None:
+                continue
+            owners = self._modifier_owners(token)
+            if not owners:
+                continue
+            holders = {h for o in owners for h in self.holders(title.relation, o.key, title.phrase)}
+            if len(holders) == 1:
+                key = holders.pop()
+                named = next(m for m in self.analysis.mentions if m.key == key and not m.via_coreference)
+                readings[token.i] = replace(
+                    named, start=token.i, end=token.i + 1, start_char=token.idx, end_char=token.idx + len(token),
+                    text=token.text, sentence=current.sentence if current else named.sentence, via_coreference=True,
+                )
+            elif current is not None and current.type is EntityType.PERSON:
+                owner_keys = {o.key for o in owners}
+                if any(r.relation == title.relation and r.owner.type in {o.type for o in owners} and r.owner.key not in owner_keys
+                       for r in self.roles.get(current.key, [])):
+                    readings[token.i] = None
+        return readings
+
+    def _speaker_pronouns(self) -> dict[int, MentionSpan | None]:
+        """A pronoun in a reported clause is its speaker: "Vucic insisted that his country ...",
+        "the ministry said it had expelled ...". Speakers are read through role nouns."""
+        readings: dict[int, MentionSpan | None] = {}
+        speech = self.lexicon.cue("speech_verbs") | self.lexicon.cue("commitment_verbs")
+        for token in self.doc:
+            lower = token.lower_
+            if lower in PERSON_PRONOUNS:
+                wanted = {EntityType.PERSON}
+            elif lower in THING_PRONOUNS:
+                wanted = {EntityType.STATE, EntityType.ORGANIZATION}
+            else:
+                continue
+            clause = token
+            while clause.dep_ not in {"ccomp", "ROOT", "relcl", "acl", "advcl"} and clause.head.i != clause.i:
+                clause = clause.head
+            if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in speech:
+                continue
+            speakers = [
+                self.at(c.i) for c in clause.head.children if c.dep_ in ACTIVE_SUBJECT_DEPS
+            ]
+            speakers = [m for m in speakers if m is not None and m.type in wanted]
+            if len(speakers) == 1:
+                speaker = speakers[0]
+                readings[token.i] = replace(
+                    speaker, start=token.i, end=token.i + 1, start_char=token.idx, end_char=token.idx + len(token),
+                    text=token.text, via_coreference=True,
+                )
+        return readings
 
     # ------------------------------------------------------------ arguments
     def entities(self, token, *, deep: bool = False) -> list[Argument]:
         """Entities a noun phrase headed by ``token`` (and its conjuncts) stands for."""
         found: list[Argument] = []
-        for head in (token, *token.conjuncts):
+        for head in coordinated(token):
             found.extend(self._entity(head, deep=deep))
         return found
 
     def _entity(self, head, *, deep: bool) -> list[Argument]:
-        mention = self.analysis.at(head.i)
+        mention = self.at(head.i)
         if mention is not None:
             return [Argument(mention)]
         # "Maduro's foreign minister, Yvan Gil, accused ..." / "Kapanadze, a teacher who lives in ..."
         for child in head.children:
-            if child.dep_ == "appos" and self.analysis.at(child.i) is not None:
-                return [Argument(self.analysis.at(child.i))]
-        if head.dep_ == "appos" and self.analysis.at(head.head.i) is not None:
-            return [Argument(self.analysis.at(head.head.i))]
+            if child.dep_ == "appos" and self.at(child.i) is not None:
+                return [Argument(self.at(child.i))]
+        if head.dep_ == "appos" and self.at(head.head.i) is not None:
+            return [Argument(self.at(head.head.i))]
         if head.pos_ == "NOUN":
             # "the opposition Tisza party", "the Baz Soley gang": the named organization
             for child in head.children:
-                named = self.analysis.at(child.i)
+                named = self.at(child.i)
                 if child.dep_ == "compound" and named is not None and named.type is EntityType.ORGANIZATION:
                     return [Argument(named)]
         lemma = head.lemma_.lower()
-        if lemma in self.institutions or head.lower_ in self.institutions:
+        title = self.title_of(head) if head.pos_ == "NOUN" else None
+        if title is not None and title.kind == "place":
+            for child in head.children:  # "the settlement of Kedumim", "the city of Goma"
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    named = [self.at(p.i) for p in child.children if p.dep_ == "pobj" and self.at(p.i) is not None]
+                    if named and named[0].type in (EntityType.LOCATION, EntityType.STATE):
+                        return [Argument(named[0])]
+        pair = self._pair_anaphor(head)
+        if pair:
+            return [Argument(m, COREFERENCE_FACTOR) for m in pair]
+        if lemma in self.institutions or head.lower_ in self.institutions or lemma in self.lexicon.cue("state_anaphors"):
             owner = self.owner(head)
             if owner is not None:
                 return [Argument(owner, OWNER_FACTOR)]
         if deep:
             for child in head.children:
-                if child.dep_ == "poss" and self.analysis.at(child.i):
-                    return [Argument(self.analysis.at(child.i), 0.75)]
+                if child.dep_ == "poss" and self.at(child.i):
+                    return [Argument(self.at(child.i), 0.75)]
+                if child.dep_ in {"compound", "amod"} and self.at(child.i) and self.at(child.i).type in (EntityType.STATE, EntityType.ORGANIZATION) \
+                        and (self.event_noun(head) is not None or lemma in self.lexicon.cue("stance_nouns")):
+                    return [Argument(self.at(child.i), 0.7)]  # "rejected the US demand", "condemned Israeli strikes"
+                event = self.event_noun(head)
+                if event is not None and child.lower_ in event.preps:
+                    continue  # "welcome talks with X": the event noun rule reads X
                 if child.dep_ == "prep" and child.lower_ in DEEP_PREPS:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
@@ -149,15 +322,57 @@ class _Rules:
                                 return [Argument(a.mention, a.factor * 0.75) for a in args]
         return []
 
+    def _pair_anaphor(self, noun) -> list[MentionSpan]:
+        """"the two leaders", "both countries", "the two sides": the last pair of
+        conjoined entities of that kind before the noun, in this or the two sentences before."""
+        if noun.tag_ != "NNS" or not any(
+            (c.dep_ == "nummod" and c.lower_ == "two") or (c.dep_ in {"det", "predet", "preconj"} and c.lower_ == "both")
+            for c in noun.children
+        ):
+            return []
+        lemma = noun.lemma_.lower()
+        if lemma in self.lexicon.titles or lemma in {"man", "woman", "brother", "sister", "men", "women"}:
+            wanted = {EntityType.PERSON}
+        elif lemma in self.lexicon.cue("state_anaphors") | {"government", "neighbour", "neighbor", "state", "nation", "power", "ally"}:
+            wanted = {EntityType.STATE}
+        elif lemma in {"side", "party", "delegation", "camp", "foe", "rival", "adversary", "enemy"}:
+            wanted = {EntityType.STATE, EntityType.ORGANIZATION}
+        elif self.title_of(noun) is not None and self.title_of(noun).kind == "org" or lemma in self.lexicon.cue("organization_words"):
+            wanted = {EntityType.ORGANIZATION}
+        else:
+            return []
+        first_sentence = noun.sent.start
+        for _ in range(2):
+            if first_sentence > 0:
+                first_sentence = self.doc[first_sentence - 1].sent.start
+        for token in reversed(self.doc[first_sentence : noun.i]):
+            mention = self.analysis.at(token.i)
+            members = coordinated(token)
+            if mention is None or mention.via_coreference or mention.type not in wanted or len(members) < 2:
+                continue
+            group = {}
+            for member in sorted(members, key=lambda t: t.i):
+                found = self.analysis.at(member.i)
+                if found is not None and not found.via_coreference and found.type in wanted:
+                    group.setdefault(found.key, found)
+            if len(group) == 2:
+                return list(group.values())
+            if len(group) > 2:
+                return []
+        return []
+
     def owner(self, noun) -> MentionSpan | None:
-        """The state or organization a noun belongs to: "Russian forces", "the army of Mali"."""
+        """The state or organization a noun belongs to: "Russian forces", "the army of Mali",
+        "his government" (the state of the person "his" stands for)."""
         for child in noun.children:
-            mention = self.analysis.at(child.i)
+            mention = self.at(child.i)
+            if child.dep_ == "poss" and mention is not None and mention.type is EntityType.PERSON:
+                mention = self.person_state(mention.key)
             if child.dep_ in OWNER_DEPS and mention and mention.type in (EntityType.STATE, EntityType.ORGANIZATION):
                 return mention
             if child.dep_ == "prep" and child.lower_ in {"of", "from"}:
                 for pobj in child.children:
-                    mention = self.analysis.at(pobj.i)
+                    mention = self.at(pobj.i)
                     if pobj.dep_ == "pobj" and mention and mention.type in (EntityType.STATE, EntityType.ORGANIZATION):
                         return mention
         return None
@@ -175,14 +390,19 @@ class _Rules:
         for child in verb.children:
             if child.dep_ in ACTIVE_SUBJECT_DEPS:
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    return self._entity(verb.head, deep=False), False  # the antecedent, not its conjuncts
+                    antecedent = verb.head
+                    if antecedent.conjuncts and all(c.i < verb.i for c in antecedent.conjuncts):
+                        # "Japan and Australia, which have stepped up ties": the whole coordination
+                        return self.entities(antecedent), False
+                    return self._entity(antecedent, deep=False), False  # the antecedent, not its conjuncts
                 return self.entities(child), False
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             return self._entity(verb.head, deep=False), False
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in {"of", "for"}:
             # "accused Israel of assassinating X": the accused is the doer.
-            objects = [c for c in verb.head.head.children if c.dep_ in OBJECT_DEPS]
-            if objects:
+            holder = verb.head.head
+            objects = [holder] if holder.dep_ in OBJECT_DEPS else [c for c in holder.children if c.dep_ in OBJECT_DEPS]
+            if objects:  # "convicted X, a ..., of murdering Y": the preposition hangs on the object
                 return self.entities(objects[0]), False
         if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
             governor = verb.head
@@ -198,13 +418,30 @@ class _Rules:
     def objects(self, verb, passive: bool, *, deep: bool = False) -> list[Argument]:
         if passive:
             patients = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+            if verb.dep_ == "relcl" and any(p.lower_ in RELATIVE_PRONOUNS for p in patients):
+                patients = [verb.head]  # "the bank, which has been led by X": the antecedent
             if not patients and verb.dep_ == "acl":
                 patients = [verb.head]
             return [a for p in patients for a in self.entities(p, deep=deep)]
-        found = [a for c in verb.children if c.dep_ in OBJECT_DEPS for a in self.entities(c, deep=deep)]
+        found = [a for c in self._object_nouns(verb) for a in self.entities(c, deep=deep)]
         if not found:
             found = [a for c in verb.children if c.dep_ in LOOSE_OBJECT_DEPS and c.pos_ == "PROPN" for a in self.entities(c)]
         return found
+
+    @staticmethod
+    def _object_nouns(verb) -> list:
+        """Direct objects; "rejected what he called Washington's pressure" gives "pressure"."""
+        nouns = []
+        for child in verb.children:
+            if child.dep_ not in OBJECT_DEPS:
+                continue
+            if child.lower_ == "what" and child.head.i != verb.i:
+                continue
+            nouns.append(child)
+        for clause in verb.children:
+            if clause.dep_ == "ccomp" and any(c.lower_ == "what" and c.dep_ in OBJECT_DEPS for c in clause.children):
+                nouns += [c for c in clause.children if c.dep_ == "oprd"]
+        return nouns
 
     def prepositional(self, verb, prep: str) -> list[Argument]:
         """Objects of ``prep`` attached to the verb, its particle or its direct object."""
@@ -255,12 +492,77 @@ class _Rules:
             rule = "verb-clausal-object"
         if frame.prep and frame.target != "pobj" and frame.source != "pobj":
             return
+        threat = self._threat_governor(verb) if frame.relation in HOSTILE_RELATIONS else None
+        if frame.relation in {"demands", "appealsTo"} and "ccomp_subj" in (frame.source, frame.target) and not self._mandative(verb):
+            return
         for source in slots.get(frame.source, []):
             for target in slots.get(frame.target, []):
-                yield Candidate(
-                    source.mention, frame.relation, target.mention, rule,
-                    RULE_CONFIDENCE[rule] * source.factor * target.factor, verb.i,
-                )
+                relation = frame.relation
+                if relation in ROLE_RELATIONS and min(source.factor, target.factor) < 1:
+                    if relation != "leaderOf":
+                        continue
+                    relation = "worksFor"  # "leads China's delegation": serves China, does not lead it
+                confidence = RULE_CONFIDENCE[rule] * source.factor * target.factor
+                yield Candidate(source.mention, relation, target.mention, rule, confidence, verb.i)
+                if threat is not None:
+                    # "vowed to keep fighting the RSF", "threatened to hit British warships": the threat
+                    # is the fact; the act stays hypothetical
+                    yield Candidate(source.mention, "threatens", target.mention, "verb-threat", confidence * 0.9, threat.i)
+
+    def collective_relations(self) -> Iterator[Candidate]:
+        """"Russia and China met", "the two leaders agreed to ...": conjoined subjects of a
+        verb of meeting or agreeing, with no party named after it, act with each other."""
+        kinds = {"meetsWith": self.lexicon.cue("collective_meeting_verbs"), "cooperatesWith": self.lexicon.cue("collective_cooperation_verbs")}
+        for verb in self.doc:
+            if verb.pos_ not in {"VERB", "AUX"}:
+                continue
+            lemma = verb.lemma_.lower()
+            relation = next((name for name, lemmas in kinds.items() if lemma in lemmas), None)
+            if relation is None:
+                continue
+            subjects, passive = self.subjects(verb)
+            if passive or len({a.mention.key for a in subjects}) < 2:
+                continue
+            if self.objects(verb, False) or any(self.prepositional(verb, p) for p in ("with", "to", "between")):
+                continue
+            for i, one in enumerate(subjects):
+                for other in subjects[i + 1 :]:
+                    if one.mention.key != other.mention.key:
+                        yield Candidate(
+                            one.mention, relation, other.mention, "verb-collective",
+                            RULE_CONFIDENCE["verb-collective"] * one.factor * other.factor, verb.i,
+                        )
+
+    @staticmethod
+    def _mandative(verb) -> bool:
+        """A clause that says what must happen: "demanded that Israel withdraw", "insists
+        that troops must leave" (not "insisted that his country would never ...")."""
+        for clause in verb.children:
+            if clause.dep_ != "ccomp":
+                continue
+            if clause.tag_ not in {"VBD", "VBZ", "VBN", "VBG", "MD"} and not any(c.dep_ in {"aux", "auxpass"} for c in clause.children):
+                return True
+            if any(c.dep_ in {"aux", "auxpass"} and c.lower_ in {"must", "should", "ought"} for c in clause.children):
+                return True
+        return False
+
+    def requested(self, trigger) -> bool:
+        """A verb under a verb of appeal with an object: "urged X to <verb>"."""
+        return (
+            trigger.dep_ == "xcomp" and trigger.head.lemma_.lower() in self.lexicon.cue("appeal_governors")
+            and any(c.dep_ in OBJECT_DEPS for c in trigger.head.children)
+        )
+
+    def _threat_governor(self, verb):
+        """The verb of threatening that controls a hostile verb: "threatened to strike X"."""
+        governor = verb
+        while governor.dep_ in {"xcomp", "ccomp"} and governor.head.i != governor.i:
+            link, governor = governor.dep_, governor.head
+            if governor.lemma_.lower() in self.lexicon.cue("threat_governors") and (link == "xcomp" or governor.lemma_.lower() in {"threaten", "vow", "warn"}):
+                return governor
+            if link == "ccomp":
+                break
+        return None
 
     # ------------------------------------------------------------ title rules
     def title_of(self, token) -> Title | None:
@@ -288,12 +590,12 @@ class _Rules:
             return True
         title_words = set(title.phrase.replace("-", " ").split())
         return title.phrase in {"chief", "head", "leader"} and any(
-            w.pos_ == "NOUN" and w.is_lower and w.lower_ not in title_words and self.analysis.at(w.i) is None for w in words
+            w.pos_ == "NOUN" and w.is_lower and w.lower_ not in title_words and self.at(w.i) is None for w in words
         )
 
     def title_relations(self) -> Iterator[Candidate]:
         seen = set()
-        for mention in self.analysis.mentions:
+        for mention in self.mentions():
             head = self._head(mention)
             if head is None or (head.i, mention.key) in seen:
                 continue
@@ -328,13 +630,36 @@ class _Rules:
         owners = self._owners_among(prefix, mention, title_token, head)
         if owners:
             yield from self._owned(mention, title, owners, "title-prefix", title_token.i)
-        elif not mention.via_coreference and title.kind == "leader" and title.phrase in CONTEXT_TITLES:
+        elif not mention.via_coreference and title.kind == "leader" and title.phrase in CONTEXT_TITLES \
+                and not self._unread_owner(prefix, title_token):
             # "Incumbent President Alexander Lukashenko": president of the state under
             # discussion; "Secretary General Mark Rutte": of the organization under discussion.
             wanted = {EntityType.ORGANIZATION} if title.phrase in ORGANIZATION_TITLES else {EntityType.STATE}
             context = self.analysis.nearest_before(mention.start_char, wanted, sentence=mention.sentence, window=1)
             if context is not None:
                 yield Candidate(mention, title.relation, context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
+
+    def _former(self, title_token) -> bool:
+        """A post held in the past: "former", "ex-", "late" before the title."""
+        start = max(title_token.left_edge.i, title_token.i - 5)
+        words = {t.lower_.rstrip("-") for t in self.doc[start : title_token.i]}
+        return bool(words & self.lexicon.cue("past_post_modifiers"))
+
+    def _unread_owner(self, prefix, title_token) -> bool:
+        """A capitalised modifier before the title that is no title word: an owner the
+        entity stage did not read ("Azerbaijani President"), so the context must not guess."""
+        honorifics = self.lexicon.cue("honorifics")
+        title_words = set(self._title_phrase(title_token.i).replace("-", " ").split())
+        for token in prefix:
+            if token.i >= title_token.i or not token.text[:1].isupper() or token.is_sent_start and token.lower_ in {"the", "a"}:
+                continue
+            lower = token.lower_.rstrip(".")
+            if lower in honorifics or lower in title_words or lower in {"the", "a", "an"}:
+                continue
+            found = self.at(token.i)
+            if found is None or found.type is EntityType.PERSON:
+                return True
+        return False
 
     def _organization_prefix(self, mention: MentionSpan, head) -> Iterator[Candidate]:
         """"Belarusian potash producer Belaruskali": an organization noun with a place."""
@@ -350,8 +675,14 @@ class _Rules:
         modifying the title or the person directly ("American diplomat")."""
         owners: list[tuple[MentionSpan, bool]] = []
         for token in tokens:
-            found = self.analysis.at(token.i)
-            if found is None or found.via_coreference or found.key == holder.key:
+            found = self.at(token.i)
+            if found is not None and found.type is EntityType.PERSON and token.dep_ == "poss":
+                if any(self.at(t.i) is not None and self.at(t.i).type is EntityType.STATE for t in tokens if t.i != token.i):
+                    continue  # "her French counterpart": the demonym names the post's state
+                found = self.person_state(found.key)  # "Maduro's foreign minister"
+            elif found is not None and found.via_coreference:
+                continue
+            if found is None or found.key == holder.key:
                 continue
             if found.type not in (EntityType.STATE, EntityType.ORGANIZATION, EntityType.LOCATION):
                 continue
@@ -366,7 +697,9 @@ class _Rules:
         for child in head.children:
             if child.dep_ == "appos":
                 yield child, "title-apposition"
-            if child.dep_ == "relcl":
+            if child.dep_ == "relcl" and not any(
+                g.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS and g.lower_ not in RELATIVE_PRONOUNS for g in child.children
+            ):  # not "Michal, whose country is a NATO member"
                 for grand in child.children:
                     if grand.dep_ in {"attr", "oprd"}:
                         yield grand, "title-relative-clause"
@@ -398,7 +731,7 @@ class _Rules:
                 yield head.head, "title-compound"  # "the Cite Soleil district of Port-au-Prince"
 
     def _titled(self, mention: MentionSpan, title_token, rule: str) -> Iterator[Candidate]:
-        described = self.analysis.at(title_token.i)
+        described = self.at(title_token.i)
         if described is not None and not described.via_coreference:
             return  # the descriptor is itself an entity ("Minsk, Belarus" is a place rule)
         title = self.title_of(title_token)
@@ -433,6 +766,8 @@ class _Rules:
 
     def _owned(self, holder, title: Title, owners, rule, trigger, factor: float = 1.0) -> Iterator[Candidate]:
         confidence = RULE_CONFIDENCE[rule] * factor
+        if title.relation == "leaderOf" and self._former(self.doc[trigger]):
+            return  # "the former Dutch prime minister": no longer leads
         for owner, direct_demonym in owners:
             if title.kind == "professional":
                 if owner.type is EntityType.ORGANIZATION:
@@ -456,7 +791,10 @@ class _Rules:
         holders = [head] + [c for c in head.children if c.dep_ in {"appos", "npadvmod"} and c.like_num]
         if mention.type is EntityType.PERSON:
             # "Derwinski, a Republican from Chicago": the description's origin is the person's
-            holders += [c for c in head.children if c.dep_ == "appos" and c.pos_ in {"NOUN", "PROPN"} and self.analysis.at(c.i) is None]
+            holders += [
+                c for c in head.children
+                if c.dep_ == "appos" and c.pos_ in {"NOUN", "PROPN"} and self.at(c.i) is None and self.title_of(c) is None
+            ]
         for holder in holders:
             for prep in holder.children:
                 if prep.dep_ != "prep":
@@ -473,18 +811,37 @@ class _Rules:
                             )
 
     # ------------------------------------------------------------ event nouns
+    def event_noun(self, token):
+        if token.pos_ not in {"NOUN", "PROPN"}:
+            return None
+        return self.lexicon.event_nouns.get(token.lower_) or self.lexicon.event_nouns.get(token.lemma_.lower())
+
     def event_noun_relations(self) -> Iterator[Candidate]:
         for noun in self.doc:
-            event = self.lexicon.event_nouns.get(noun.lower_) or self.lexicon.event_nouns.get(noun.lemma_.lower())
-            if event is None or noun.pos_ not in {"NOUN", "PROPN"}:
+            event = self.event_noun(noun)
+            if event is None:
                 continue
-            targets = [
-                a for prep in noun.children if prep.dep_ == "prep" and prep.lower_ in event.preps
-                for pobj in prep.children if pobj.dep_ == "pobj" for a in self.entities(pobj)
-            ]
-            if not targets:
-                continue
-            agents, modality = self._event_agents(noun)
+            objects = self._prepositional_objects(noun, event.preps)
+            targets = [a for pobj in objects for a in self.entities(pobj)]
+            if not targets and event.relation in {"demands", "appealsTo"}:
+                # "a US demand that he step down", "Egypt's call for Hamas to disarm"
+                targets = [
+                    a for clause in noun.children if clause.dep_ in {"acl", "ccomp", "relcl"}
+                    and any(m.dep_ == "mark" and m.lower_ in {"that", "for"} for m in clause.children)
+                    for subject in clause.children if subject.dep_ in ACTIVE_SUBJECT_DEPS for a in self.entities(subject)
+                ]
+            if not targets and event.relation == "protestsAgainst":
+                # "a rally against the Kremlin's war", "protests against US pressure"
+                targets = [a for pobj in objects for a in self.entities(pobj, deep=True)]
+            agents, modality = self._event_agents(noun, event)
+            if not targets and event.relation in SYMMETRIC_EVENTS and len(agents) > 1:
+                # "Russia and Belarus signed an agreement", "the two leaders held talks"
+                for i, agent in enumerate(agents):
+                    for other in agents[i + 1 :]:
+                        yield Candidate(
+                            agent.mention, event.relation, other.mention, "event-noun",
+                            RULE_CONFIDENCE["event-noun"] * agent.factor * other.factor, noun.i, modality,
+                        )
             for agent in agents:
                 for target in targets:
                     yield Candidate(
@@ -492,13 +849,29 @@ class _Rules:
                         RULE_CONFIDENCE["event-noun"] * agent.factor * target.factor, noun.i, modality,
                     )
 
-    def _event_agents(self, noun) -> tuple[list[Argument], Modality | None]:
+    @staticmethod
+    def _prepositional_objects(holder, preps) -> list:
+        """Objects of the prepositions ``preps`` on ``holder``, with conjoined prepositions:
+        "sanctions on 20 tankers and on Rosmar Energy"."""
+        found = []
+        for prep in holder.children:
+            if prep.dep_ not in {"prep", "dative"} or prep.lower_ not in preps:
+                continue
+            for each in (prep, *(c for c in prep.conjuncts if c.pos_ == "ADP" and c.lower_ in preps)):
+                found += [pobj for pobj in each.children if pobj.dep_ == "pobj"]
+        return found
+
+    def _event_agents(self, noun, event=None) -> tuple[list[Argument], Modality | None]:
         """Who does what a nominalised event names: "Russia's invasion", "Russian strikes",
-        "the EU adopted its package of sanctions against Russia"."""
+        "the EU adopted its package of sanctions against Russia". An event named with
+        its agent is presupposed by the writer: asserted."""
         while True:
             for child in noun.children:
-                if child.dep_ in {"poss", "compound", "amod"} and self.analysis.at(child.i):
-                    return [Argument(self.analysis.at(child.i))], None
+                if child.dep_ in {"poss", "compound", "amod"} and self.at(child.i):
+                    mention = self.at(child.i)
+                    if mention.type is EntityType.PERSON and child.dep_ == "poss" and mention.via_coreference:
+                        mention = self.person_state(mention.key) or mention  # "his country's invasion"
+                    return [Argument(mention)], Modality.ASSERTED
             if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
                 noun = noun.head.head  # "a package of sanctions": the package carries the agent
                 continue
@@ -509,7 +882,10 @@ class _Rules:
             objects = [c for c in governor.head.children if c.dep_ in OBJECT_DEPS]
             if objects:
                 return self.entities(objects[0]), Modality.HYPOTHETICAL
-        if noun.dep_ in OBJECT_DEPS and governor.lemma_.lower() in self.lexicon.cue("light_verbs"):
+        governors = self.lexicon.cue("light_verbs")
+        if event is not None and event.relation in SYMMETRIC_EVENTS:
+            governors = governors | self.lexicon.cue("participation_verbs")  # "would welcome talks with Pyongyang"
+        if noun.dep_ in OBJECT_DEPS and governor.lemma_.lower() in governors:
             subjects, _ = self.subjects(governor)
             return subjects, None
         return [], None
@@ -521,6 +897,48 @@ class _Rules:
             if mention.type in (EntityType.STATE, EntityType.LOCATION):
                 yield from self._x_based(mention)
         yield from self._place_runs(mentions)
+        yield from self._headquarters()
+
+    def of_which_relations(self) -> Iterator[Candidate]:
+        """"the Serbian Progressive Party, of which Vucic is a founding member": the relative
+        clause's subject holds the post in its antecedent."""
+        for clause in self.doc:
+            if clause.dep_ != "relcl" or clause.lemma_ not in {"be", "become", "remain"}:
+                continue
+            owner = self.at(clause.head.i)
+            if owner is None or owner.type not in (EntityType.STATE, EntityType.ORGANIZATION):
+                continue
+            if not any(c.dep_ == "prep" and c.lower_ == "of" and any(p.lower_ in {"which", "whom"} for p in c.children) for c in clause.children):
+                continue
+            holders = [a for c in clause.children if c.dep_ in ACTIVE_SUBJECT_DEPS for a in self.entities(c)]
+            for attr in clause.children:
+                title = self.title_of(attr) if attr.dep_ in {"attr", "acomp"} else None
+                if title is None or title.kind in {"place", "org", "agent"}:
+                    continue
+                for holder in holders:
+                    yield from self._owned(holder.mention, title, [(owner, False)], "title-relative-clause", attr.i)
+
+    def _headquarters(self) -> Iterator[Candidate]:
+        """"NATO's Brussels headquarters", "the bank's headquarters in Frankfurt"."""
+        places = (EntityType.STATE, EntityType.LOCATION)
+        for noun in self.doc:
+            if noun.lower_ not in self.lexicon.cue("headquarters_nouns"):
+                continue
+            owners, seats = [], []
+            for child in noun.children:
+                found = self.at(child.i)
+                if child.dep_ in {"poss", "compound"} and found is not None and not found.via_coreference:
+                    if found.type is EntityType.ORGANIZATION:
+                        owners.append(found)
+                    elif found.type in places:
+                        seats.append(found)
+                if child.dep_ == "prep" and child.lower_ in {"in", "at"}:
+                    seats += [m for p in child.children if p.dep_ == "pobj" and (m := self.at(p.i)) is not None and m.type in places]
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    owners += [m for p in child.children if p.dep_ == "pobj" and (m := self.at(p.i)) is not None and m.type is EntityType.ORGANIZATION]
+            for owner in owners:
+                for seat in seats:
+                    yield Candidate(owner, "basedIn", seat, "headquarters", RULE_CONFIDENCE["headquarters"], noun.i)
 
     def _place_runs(self, mentions: list[MentionSpan]) -> Iterator[Candidate]:
         """"Goma, North Kivu, Congo": each place is in the ones after it; a dateline
@@ -560,11 +978,14 @@ class _Rules:
         based = self.doc[i + 1]
         organizations = [m for m in self.analysis.mentions if m.type is EntityType.ORGANIZATION and not m.via_coreference]
         attached = next((m for m in organizations if m.start <= based.head.i < m.end), None)
+        if attached is None and based.head.dep_ == "appos":
+            # "the Committee to Protect Journalists, a New York-based press freedom group"
+            attached = next((m for m in organizations if m.start <= based.head.head.i < m.end), None)
         if attached is None:
             attached = next((m for m in organizations if 0 < m.start - based.i <= 8), None)
         if attached is None:
             return
-        conjoined = [self.analysis.at(c.i) for c in self.doc[attached.start : attached.end].root.conjuncts]
+        conjoined = [self.at(c.i) for c in self.doc[attached.start : attached.end].root.conjuncts]
         for organization in [attached, *(m for m in conjoined if m is not None and m.type is EntityType.ORGANIZATION)]:
             yield Candidate(organization, "basedIn", place, "x-based", RULE_CONFIDENCE["x-based"], based.i)
 
@@ -574,9 +995,12 @@ class _Rules:
         cues = self.lexicon.cues
         negated = hypothetical = reported = False
         token, link, came_through_preposition = trigger, None, False
+        clause = trigger
         while True:
             children = list(token.children)
             lowers = {c.lower_ for c in children}
+            if link in OBJECT_DEPS and trigger.pos_ in {"NOUN", "PROPN"} and token.i == trigger.head.i:
+                link = None  # "would welcome talks with X": the event noun takes its verb's clause
             if link in (None, "xcomp", "conj", "aux") and any(c.dep_ == "neg" for c in children):
                 negated = True
             if link in (None, "xcomp", "conj") and any(
@@ -592,6 +1016,8 @@ class _Rules:
                 hypothetical = True  # the consequent of a condition: "if X invades, Y will sanction"
             if link == "xcomp" and token.lemma_.lower() in cues["hypothetical_governors"]:
                 hypothetical = True
+            if link == "ccomp" and token.lemma_.lower() in cues["denial_verbs"] and clause.i > token.i and not any(c.dep_ == "neg" for c in children):
+                negated = True  # "Kigali denies that it backs M23": the fact is denied
             if link == "ccomp" and (token.lemma_.lower() in cues["speech_verbs"] or token.lemma_.lower() in self.lexicon.verbs):
                 reported = True
             if link == "conj" and came_through_preposition and token.lemma_.lower() in ACCUSATION_VERBS:
@@ -606,10 +1032,12 @@ class _Rules:
                 break
             if token.dep_ in {"relcl", "acl", "appos", "parataxis"}:
                 break  # a relative clause or apposition is the writer's own statement
-            link, token = token.dep_, token.head
+            link, clause, token = token.dep_, token, token.head
             came_through_preposition = link in {"pobj", "prep", "pcomp"}
             if came_through_preposition:
                 link = "conj"
+        if not reported:
+            reported = self._according_to_below(trigger)
         if negated:
             return Modality.NEGATED
         if hypothetical:
@@ -617,6 +1045,20 @@ class _Rules:
         if reported:
             return Modality.REPORTED
         return Modality.ASSERTED
+
+    @staticmethod
+    def _according_to_below(trigger) -> bool:
+        """"Egyptian mediators have proposed that Hamas disarm, according to two officials":
+        an attribution the parser hung inside the clause the trigger governs."""
+        clause = trigger
+        while clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
+            clause = clause.head
+        return any(
+            t.lower_ == "according" and t.dep_ == "prep" and clause.is_ancestor(t) and not any(
+                a.dep_ in {"relcl", "acl"} and clause.is_ancestor(a) for a in t.ancestors
+            )
+            for t in clause.subtree
+        )
 
     def _conditional_phrase_before(self, token) -> bool:
         if token.dep_ != "advcl":
@@ -626,15 +1068,36 @@ class _Rules:
         return any(phrase in window for phrase in self.lexicon.cue("conditional_phrases"))
 
 
+def coordinated(token) -> list:
+    """A noun and its conjuncts; also siblings the parser gave the same role on either side
+    of an "and" ("Lee Jae-myung and Sanae Takaichi agreed", parsed as two subjects)."""
+    members = [token, *token.conjuncts]
+    if token.dep_ in {"nsubj", "dobj", "pobj"} and token.head.i != token.i:
+        siblings = [c for c in token.head.children if c.dep_ == token.dep_ and c.i != token.i]
+        for sibling in siblings:
+            low, high = sorted((token.i, sibling.i))
+            between = token.doc[low + 1 : high]
+            if any(t.lower_ == "and" and t.dep_ == "cc" for t in between) and not any(t.text in {";", "."} for t in between):
+                members.append(sibling)
+    return members
+
+
 def extract_relations(doc, analysis: EntityAnalysis, lexicon: Lexicon, gazetteer: Gazetteer, *, document_id: str) -> list[Relation]:
     """Every relation the rules find in a parsed document, one per piece of evidence."""
     rules = _Rules(doc, analysis, lexicon, gazetteer)
     candidates = [
         *rules.verb_relations(),
+        *rules.collective_relations(),
         *rules.title_relations(),
+        *rules.of_which_relations(),
         *rules.event_noun_relations(),
         *rules.place_relations(),
     ]
+    # What someone is urged to do is asked for, not done: "urged France to press Israel".
+    candidates = [c for c in candidates if c.rule in DESCRIPTIVE_RULES or not rules.requested(doc[c.trigger])]
+    # A killing is also an attack; the record keeps the stronger reading ("shot Y": kills a person).
+    killed = {(c.source.key, c.target.key, c.trigger) for c in candidates if c.relation == "kills" and c.target.type is EntityType.PERSON}
+    candidates = [c for c in candidates if c.relation != "attacks" or (c.source.key, c.target.key, c.trigger) not in killed]
     best: dict[tuple, Relation] = {}
     for candidate in candidates:
         relation = _to_relation(candidate, doc, rules, document_id)

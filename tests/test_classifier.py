@@ -19,8 +19,8 @@ from kg.model import Document, Extraction
 from kg.ontology import relation_types
 
 SPOKESMAN = "John Smith, a spokesman for Acme Corp., said the company would appeal the ruling."
-# The rules have no frame for "shot": only the model reads a killing here.
-SHOOTING = "Lee Harvey Oswald shot John F. Kennedy in Dallas."
+# The rules have no title for "assassin": only the model reads a killing here.
+SHOOTING = "Lee Harvey Oswald, the assassin of John F. Kennedy, lived in Dallas."
 
 
 def extract_text(text: str, **options) -> Extraction:

@@ -321,6 +321,8 @@ def _open_files_under(folder: Path) -> list[str]:
     (("export", "--format", "ntriples"), 0),
     (("export", "--format", "turtle", "--out", "{tmp}/a-file/graph.ttl"), 1),
     (("stats", "--json"), 0),
+    (("merges",), 0),
+    (("merges", "--out", "{tmp}/a-file/merges.txt"), 1),
     (("validate",), 0),
     (("viz", "--out", "{tmp}/graph.html"), 0),
     (("push", "--endpoint", "http://127.0.0.1:9/nothing-listens"), 1),
