@@ -639,7 +639,7 @@ def merges(store, as_json, out):
 @main.command()
 @click.argument("gold", type=click.Path(dir_okay=False, path_type=Path))
 @model_option
-@click.option("--by-type", is_flag=True, help="Also score each entity type and relation type.")
+@click.option("--by-type", is_flag=True, help="Also score each entity type and relation type, and the precision of each rule.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option("--map", "mapping_file", type=click.Path(dir_okay=False, path_type=Path), help='JSON {"relations": {...}, "types": {...}} renaming kg\'s names to the gold set\'s before scoring.')
 @click.option("--min-f1", type=float, default=None, help="Exit with status 1 when relation F1 is below this.")
@@ -687,6 +687,8 @@ def _print_scores(result: dict) -> None:
     rows += [(f"  {name}", counts) for name, counts in result.get("relation_types", {}).items()]
     for name, c in rows:
         click.echo(f"{name:<22}{c['precision']:>7.3f}{c['recall']:>7.3f}{c['f1']:>7.3f}{c['tp']:>6}{c['fp']:>6}{c['fn']:>6}")
+    for name, c in result.get("rules", {}).items():  # a rule has a precision; recall belongs to all rules together
+        click.echo(f"{'  rule ' + name:<30}{c['precision']:>7.3f}{'-':>7}{'-':>7}{c['tp']:>6}{c['fp']:>6}{'-':>6}")
     click.echo(f"modality accuracy {result['modality_accuracy']:.3f} over {result['modality_matched']} matched relations")
 
 

@@ -57,6 +57,7 @@ class Scores:
     modality_correct: int = 0
     entity_types: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     relation_types: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    rules: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))  # by the rule that found the edge (tp, fp)
     errors: list[dict] = field(default_factory=list)
 
     @property
@@ -76,6 +77,7 @@ class Scores:
         if by_type:
             result["entity_types"] = {k: v.as_dict() for k, v in sorted(self.entity_types.items())}
             result["relation_types"] = {k: v.as_dict() for k, v in sorted(self.relation_types.items())}
+            result["rules"] = {k: v.as_dict() for k, v in sorted(self.rules.items())}
         return result
 
 
@@ -146,6 +148,7 @@ def _match_relations(gold_record: dict, pred_record: dict, scores: Scores, *, ty
             counts.fp += 1
             if typed:
                 scores.relation_types[relation["relation"]].fp += 1
+                scores.rules[relation.get("rule", "unknown")].fp += 1
                 scores.errors.append({"kind": "relation-fp", "document": pred_record.get("id"), **_brief(relation)})
                 if confident:
                     scores.confident.fp += 1
@@ -156,6 +159,7 @@ def _match_relations(gold_record: dict, pred_record: dict, scores: Scores, *, ty
         counts.tp += 1
         if typed:
             scores.relation_types[relation["relation"]].tp += 1
+            scores.rules[relation.get("rule", "unknown")].tp += 1
             if confident:
                 scores.confident.tp += 1
             scores.modality_matched += 1

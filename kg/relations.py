@@ -10,8 +10,11 @@ trigger word.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from kg.entities import EntityAnalysis, MentionSpan
 from kg.gazetteer import Gazetteer
@@ -44,7 +47,11 @@ DESCRIPTIVE_RULES = {
 }
 
 # Confidence of each rule before adjustments; a rule's id names the pattern.
-RULE_CONFIDENCE = {
+# What each rule's edges are worth before measurement; scripts/calibrate_rules.py
+# replaces these by each rule's measured precision on the training gold
+# (kg/data/rule_confidence.json), so that confidence means the share of such edges
+# that are right. KG_RULE_CALIBRATION=0 keeps these priors.
+PRIOR_CONFIDENCE = {
     "verb": 0.8,
     "verb-passive": 0.75,
     "verb-deep-object": 0.6,
@@ -65,6 +72,19 @@ RULE_CONFIDENCE = {
     "preposition": 0.55,
     "dateline": 0.5,  # "DAYTON, Ohio (AP)": where the story was filed, weak evidence of a base
 }
+CALIBRATION_PATH = Path(__file__).resolve().parent / "data" / "rule_confidence.json"
+CALIBRATION_ENV = "KG_RULE_CALIBRATION"
+
+
+def calibrated_confidence(path: Path = CALIBRATION_PATH) -> dict[str, float]:
+    """Each rule's confidence: its measured precision where measured, else its prior."""
+    if os.environ.get(CALIBRATION_ENV, "").strip().lower() in {"0", "false", "no", "off"} or not path.is_file():
+        return dict(PRIOR_CONFIDENCE)
+    measured = json.loads(path.read_text(encoding="utf-8"))["rules"]
+    return {rule: measured[rule]["confidence"] if rule in measured else prior for rule, prior in PRIOR_CONFIDENCE.items()}
+
+
+RULE_CONFIDENCE = calibrated_confidence()
 
 # Leader titles that, without an owner, refer to the state or organization under discussion.
 STATE_TITLES = {"president", "prime minister", "premier", "chancellor", "king", "queen", "emir", "sultan"}
