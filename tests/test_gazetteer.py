@@ -133,11 +133,26 @@ def test_ambiguous_bare_names_stay_unlinked():
     assert all(e.identifier("wikidata") is None for e in extraction.entities)
 
 
-def test_the_dateline_still_places_the_agency():
-    extraction = extract_text("DAYTON, Ohio (AP) - The mayor spoke on Monday.")
+def test_the_dateline_still_places_an_agency_the_gazetteer_does_not_know():
+    extraction = extract_text("DAYTON, Ohio (Dayton News Service) - The mayor spoke on Monday.")
     names = {e.key: e.name for e in extraction.entities}
     based = {(names[r.source], names[r.target]) for r in extraction.relations if r.relation == "basedIn"}
-    assert ("Associated Press", "DAYTON") in based
+    assert ("Dayton News Service", "DAYTON") in based
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MOSCOW, Russia (TASS) - Officials met on Monday.", {("TASS", "Russia")}),  # the capital is its state
+        # a known agency filing from abroad is not based where it files
+        ("LAGOS, Nigeria (Reuters) - Officials met on Monday.", set()),
+        ("NAIROBI, Kenya (Xinhua) - Officials met on Monday.", set()),
+    ],
+)
+def test_a_known_agency_is_based_only_at_its_headquarters(text, expected):
+    extraction = extract_text(text)
+    names = {e.key: e.name for e in extraction.entities}
+    assert {(names[r.source], names[r.target]) for r in extraction.relations if r.relation == "basedIn"} == expected
 
 
 def test_a_linked_organization_gets_its_gazetteer_iri_and_sameas():
