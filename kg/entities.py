@@ -131,10 +131,13 @@ class _EntityBuilder:
         text = _surface(span.text)
         if not text or not any(c.isalpha() for c in text):
             return None
-        if label == "ORG" and self.gazetteer.is_place(text) and not self.gazetteer.organization(text):
+        organization = self._organization(span, text)
+        if label == "ORG" and self.gazetteer.is_place(text) and not organization:
             label = "GPE"  # "Boise" tagged as an organization
         elif label in {"ORG", "GPE", "LOC"} and self._looks_like_person(span, text):
             label = "PERSON"  # "Marie Magdefrau Ferraro" tagged as an organization
+        if label == "PERSON" and organization:
+            label = "ORG"  # "Xinhua said" tagged as a person: the whole name is a known organization's
         if label == "PERSON" and self.gazetteer.is_place(text) and (_after_locative(span) or self._place_not_person(span, text)):
             label = "GPE"  # "in Heuchelheim", "smoke hung over Boise" tagged as a person
         if label == "PERSON":
@@ -151,17 +154,18 @@ class _EntityBuilder:
         state = self.gazetteer.state(text)
         if state is not None and label in PLACE_LABELS | {"NORP", "ORG"}:
             return self._state(span, text, state)
-        organ = self._government_organ(text) if label == "ORG" else None
+        # A body the gazetteer names ("United States Department of State") is that
+        # organization; only unnamed organs ("the Russian Foreign Ministry") speak for their state.
+        organ = self._government_organ(text) if label == "ORG" and not organization else None
         if organ is not None:
             return self._state(span, text, organ)  # "the Russian Foreign Ministry" speaks for Russia
         seat = self.gazetteer.seat(text)
         if seat is not None and (not self.gazetteer.is_capital_city(text) or _acts(span, self.lexicon.event_nouns)):
             return self._state(span, text, seat)
-        org = self.gazetteer.organization(text)
-        if org is not None and label in PLACE_LABELS | {"ORG", "NORP", "PERSON"}:
-            self.names[org.key] = org.name
-            self.identifiers[org.key] = org.identifiers
-            return self._mention(span, text, EntityType.ORGANIZATION, org.key)
+        if organization is not None and label in PLACE_LABELS | {"ORG", "NORP", "PERSON"}:
+            self.names[organization.key] = organization.name
+            self.identifiers[organization.key] = organization.identifiers
+            return self._mention(span, text, EntityType.ORGANIZATION, organization.key)
         if len(span) == 1 and span[0].lower_ in GENERIC_NAMES:
             return None  # "State" in "Secretary of State", "Army" alone: not a named entity
         if label in PLACE_LABELS:
@@ -169,6 +173,11 @@ class _EntityBuilder:
         if label == "ORG":
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
         return None
+
+    def _organization(self, span, text: str):
+        """The gazetteer's organization a span names: by its text, or by the key the
+        gazetteer matcher gave the body of "U.S. Senate" read as "U.S." + "Senate"."""
+        return self.gazetteer.organization(text) or self.gazetteer.organization_by_key(span.kb_id_)
 
     def _government_organ(self, text: str):
         """The state whose ministry or government this is: "Russian Foreign Ministry"."""
@@ -451,12 +460,12 @@ def _trim(span):
 
     for token in span:
         if token.text in {"(", "[", "\"", "“"} and token.i > span.start:
-            span = Span(span.doc, span.start, token.i, label=span.label_)
+            span = Span(span.doc, span.start, token.i, label=span.label_, kb_id=span.kb_id_)
             break
     end = span.end
     while end - span.start > 1 and span.doc[end - 1].text in {".", ",", ";", ":"}:
         end -= 1
-    return span if end == span.end else Span(span.doc, span.start, end, label=span.label_)
+    return span if end == span.end else Span(span.doc, span.start, end, label=span.label_, kb_id=span.kb_id_)
 
 
 def _after_locative(span) -> bool:

@@ -14,6 +14,14 @@ from pathlib import Path
 from kg.names import normalize
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The `type` column of organizations.csv. Organs that speak for a state (ministries
+# named with a demonym, seats like "the Kremlin") are not organizations here: they
+# resolve to their state (states.csv, entities.py).
+ORGANIZATION_TYPES = frozenset({
+    "intergovernmental", "un_body", "eu_body", "alliance", "court", "financial",  # international bodies
+    "government_agency", "legislature", "military",  # bodies of one state
+    "political", "armed_group", "ngo", "media", "company",  # parties and movements, militias, civil society, business
+})
 
 
 def _split(field: str | None) -> tuple[str, ...]:
@@ -78,9 +86,12 @@ class Gazetteer:
             for form in (state.capital, *state.seats):
                 self._seats.setdefault(normalize(form), state)
         self._capitals = {normalize(state.capital) for state in states}
+        self._organizations_as_written: dict[str, OrganizationRecord] = {}
         for org in organizations:
             for form in (org.name, *org.acronyms, *org.aliases):
                 self._organizations.setdefault(normalize(form), org)
+                self._organizations_as_written.setdefault(form.casefold(), org)
+        self._organization_keys = {org.key: org for org in organizations}
 
     def state(self, surface: str) -> StateRecord | None:
         """The state a name, alias or demonym denotes ("Russian" -> Russia)."""
@@ -95,8 +106,13 @@ class Gazetteer:
         return normalize(surface) in self._capitals
 
     def organization(self, surface: str) -> OrganizationRecord | None:
-        """The organization a name, acronym or alias denotes ("OSCE")."""
-        return self._organizations.get(normalize(surface))
+        """The organization a name, acronym or alias denotes ("OSCE"); a form as written
+        first, since normalising drops punctuation that tells some apart ("OPEC+", "OPEC")."""
+        return self._organizations_as_written.get(surface.strip().casefold()) or self._organizations.get(normalize(surface))
+
+    def organization_by_key(self, key: str) -> OrganizationRecord | None:
+        """The organization with this key ("org:osce"), or None."""
+        return self._organization_keys.get(key)
 
     def is_place(self, surface: str) -> bool:
         """True for a city (population >= 15,000), a US state or its AP abbreviation."""
@@ -114,6 +130,18 @@ class Gazetteer:
             forms["ORG"] += [org.name, *org.acronyms, *org.aliases]
         forms["GPE"] += _major_cities()
         return forms
+
+    def capitalised_forms(self) -> dict[str, list[str]]:
+        """The names of the gazetteer's own tables in capitals, by spaCy entity label,
+        as wire copy and datelines write them ("XINHUA", "AL JAZEERA"); the names
+        as written stay the only lower-case forms, so "who" never becomes WHO.
+        Cities from geonames are left out: many are ordinary words in capitals."""
+        forms = self.surface_forms()
+        cities = set(_major_cities())
+        return {
+            label: sorted({f.upper() for f in names if f not in cities and f.upper() != f and any(c.isalpha() for c in f)})
+            for label, names in forms.items()
+        }
 
 
 def _geonames():

@@ -140,7 +140,11 @@ class GazetteerMatcher:
     and is longer ("Organization for Security and Co-operation in Europe" over
     "Organization for Security and Co-operation" + "Europe"); where it only
     overlaps or ties, the model's reading stands ("George Washington" stays a
-    person). Names the model missed ("Kyiv") are added.
+    person). Names the model missed ("Kyiv") are added, and so are names in
+    capitals as wire copy writes them ("XINHUA", "ITAR-TASS"). An organization
+    named with its state in front that the model read as a state and a body
+    ("U.S." + "Congress") stays two entities: the state, and the body carrying
+    the organization's gazetteer key as its ``kb_id``.
     """
 
     def __init__(self, nlp):
@@ -149,8 +153,10 @@ class GazetteerMatcher:
         from kg.gazetteer import load_gazetteer
 
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for label, forms in load_gazetteer().surface_forms().items():
-            names = sorted({f.removeprefix("the ").strip() for f in forms if f.strip()})
+        self.gazetteer = gazetteer = load_gazetteer()
+        capitalised = gazetteer.capitalised_forms()  # wire style: "XINHUA", "ITAR-TASS"
+        for label, forms in gazetteer.surface_forms().items():
+            names = sorted({f.removeprefix("the ").strip() for f in forms + capitalised.get(label, []) if f.strip()})
             self.matcher.add(label, list(nlp.tokenizer.pipe(names)))
 
     def __call__(self, doc):
@@ -161,11 +167,36 @@ class GazetteerMatcher:
         entities = list(doc.ents)
         for match in matches:
             overlapping = [e for e in entities if e.start < match.end and match.start < e.end]
+            if not overlapping and _common_word_opening_a_sentence(match):
+                continue
             covers = all(match.start <= e.start and e.end <= match.end for e in overlapping)
             if not overlapping or (covers and all(len(match) > len(e) for e in overlapping)):
-                entities = [e for e in entities if e not in overlapping] + [match]
+                entities = [e for e in entities if e not in overlapping] + self._pieces(match, overlapping)
         doc.ents = sorted(entities, key=lambda e: e.start)
         return doc
+
+    def _pieces(self, match, overlapping: list) -> list:
+        """The match, or the model's state in front of it and the rest of it as the
+        organization ("U.S. Senate" read as "U.S." + "Senate")."""
+        from spacy.tokens import Span
+
+        first = min(overlapping, key=lambda e: e.start, default=None)
+        if match.label_ != "ORG" or first is None or first.label_ not in {"GPE", "NORP"}:
+            return [match]
+        if first.start != match.start or first.end >= match.end or self.gazetteer.state(first.text) is None:
+            return [match]
+        organization = self.gazetteer.organization(match.text)
+        if organization is None:
+            return [match]
+        return [first, Span(match.doc, first.end, match.end, label="ORG", kb_id=organization.key)]
+
+
+def _common_word_opening_a_sentence(span) -> bool:
+    """"Fed up with ...", "Meta-analysis shows ...": a capital at a sentence's start says
+    nothing, so a one-word organization name there that the model neither tagged nor read
+    as a proper noun is the ordinary word. (States are kept: "Turkey offers ..." is the state.)"""
+    token = span[0]
+    return span.label_ == "ORG" and len(span) == 1 and token.is_sent_start and not token.is_upper and token.pos_ != "PROPN"
 
 
 def chunk_spans(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int]]:

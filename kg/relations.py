@@ -21,6 +21,7 @@ from kg.entities import EntityAnalysis, MentionSpan
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon, Title, VerbFrame
 from kg.model import EntityType, Evidence, Modality, Relation
+from kg.names import normalize
 from kg.ontology import relation_type
 
 # Dependency labels, grouped by grammatical role.
@@ -1006,7 +1007,17 @@ class _Rules:
                 agency = by_start.get(run[-1].end + 1)
                 if agency is not None and agency.type is EntityType.ORGANIZATION and self.doc[agency.end].text == ")":
                     for place in run:
-                        yield Candidate(agency, "basedIn", place, "dateline", RULE_CONFIDENCE["dateline"], place.start)
+                        if self._may_be_home(agency, place):
+                            yield Candidate(agency, "basedIn", place, "dateline", RULE_CONFIDENCE["dateline"], place.start)
+
+    def _may_be_home(self, agency: MentionSpan, place: MentionSpan) -> bool:
+        """Whether a dateline's place can be the agency's base: a known agency files from
+        abroad ("ADDIS ABABA (AP)"), so only its headquarters or their state count."""
+        record = self.gazetteer.organization(agency.text)
+        if record is None or not record.headquarters:
+            return True
+        home = self.gazetteer.seat(record.headquarters) or self.gazetteer.state(record.headquarters)
+        return normalize(place.text) == normalize(record.headquarters) or (home is not None and place.key == home.key)
 
     def _x_based(self, place: MentionSpan) -> Iterator[Candidate]:
         """"the Vienna-based OSCE": the organization the modifier attaches to is based there."""

@@ -17,6 +17,16 @@ def extract_text(text: str, doc_id: str = "test", title: str | None = None) -> E
     return next(extract([Document(id=doc_id, text=text, title=title)]))
 
 
+def load_script(name: str):
+    """A script of scripts/ as a module, to test its pure functions and its --check."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def triples(extraction: Extraction) -> set[tuple[str, str, str, str]]:
     names = {e.key: e.name for e in extraction.entities}
     return {(names[r.source], r.relation, names[r.target], r.modality.value) for r in extraction.relations}

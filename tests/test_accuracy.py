@@ -19,9 +19,9 @@ SHARED = ROOT.parent / "shared"
 GATES = [
     # gold file, mapping, minimum entity F1, minimum relation F1, minimum modality accuracy
     (SHARED / "eval" / "seed.gold.jsonl", None, 0.95, 0.95, 0.95),
-    (ROOT / "eval" / "dev" / "tune.gold.jsonl", None, 0.87, 0.70, 0.95),
+    (ROOT / "eval" / "dev" / "tune.gold.jsonl", None, 0.90, 0.70, 0.95),
     (ROOT / "eval" / "dev" / "heldout.gold.jsonl", None, 0.90, 0.56, 0.95),
-    (SHARED / "eval" / "external" / "conll04_dev.gold.jsonl", ROOT / "eval" / "conll04.map.json", 0.83, 0.56, 0.0),
+    (SHARED / "eval" / "external" / "conll04_dev.gold.jsonl", ROOT / "eval" / "conll04.map.json", 0.83, 0.55, 0.0),
 ]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,16 +9,14 @@ import pytest
 
 from kg.evaluate import score
 from kg.relations import CALIBRATION_PATH, PRIOR_CONFIDENCE, RULE_CONFIDENCE, calibrated_confidence
+from tests.conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
 def _calibrate_rules():
-    spec = importlib.util.spec_from_file_location("calibrate_rules", ROOT / "scripts" / "calibrate_rules.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("calibrate_rules")
 
 
 def test_every_rule_has_a_measured_confidence():

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from kg.nlp import NEWS_NER_DIR, news_ner_dir
+from tests.conftest import load_script
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -52,10 +51,7 @@ def _weights(model) -> list[tuple[str, str, bytes]]:
 
 @pytest.fixture(scope="module")
 def train_ner():
-    spec = importlib.util.spec_from_file_location("train_ner", ROOT / "scripts" / "train_ner.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("train_ner")
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from kg.errors import ValidationInputError
 from kg.formats import formats
 from kg.ontology import NAMESPACE, relation_types
 from kg.validate import shapes_path, validate_file, validate_graph
+from tests.conftest import load_script
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated, use Dataset:DeprecationWarning")
 
@@ -30,10 +30,7 @@ OSCE = URIRef(ID + "organization/osce")
 
 
 def _make_shapes():
-    spec = importlib.util.spec_from_file_location("make_shapes", ROOT / "scripts" / "make_shapes.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("make_shapes")
 
 
 # ------------------------------------------------------------------ the shapes file
