@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.model import Document
 from kg.names import normalize
 from kg.ontology import relation_types
 
@@ -240,13 +241,17 @@ def read_records(path: str | Path) -> list[dict]:
 def evaluate(gold_path: str | Path, *, model: str | None = None, mapping: dict | None = None) -> Scores:
     """Run extraction on the gold texts and score it."""
     from kg.extract import extract
-    from kg.model import Document
     from kg.records import to_record
 
     gold = read_records(gold_path)
-    documents = [Document(id=r["id"], text=r["text"], title=_headline(r["text"])) for r in gold if "text" in r]
+    documents = [gold_document(r) for r in gold if "text" in r]
     predicted = [to_record(extraction) for extraction in extract(documents, model=model)]
     return score(gold, predicted, mapping=mapping)
+
+
+def gold_document(record: dict) -> Document:
+    """The document a gold record's text is, as kg reads it (its headline line as title)."""
+    return Document(id=record["id"], text=record["text"], title=_headline(record["text"]))
 
 
 def _headline(text: str) -> str | None:

@@ -74,11 +74,10 @@ def held_out(document_id: str) -> bool:
 
 def prepared_text(record: dict) -> str:
     """The text kg parses: boilerplate masked, offsets kept."""
-    from kg.evaluate import _headline
+    from kg.evaluate import gold_document
     from kg.ingest import clean, masked_text
-    from kg.model import Document
 
-    return masked_text(clean(Document(id=record["id"], text=record["text"], title=_headline(record["text"]))))
+    return masked_text(clean(gold_document(record)))
 
 
 def gold_label(kind, text: str, base_label: str | None, gazetteer) -> str:

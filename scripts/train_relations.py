@@ -103,17 +103,16 @@ def read_gold(paths) -> list[tuple[str, dict]]:
 
 def parse_all(records) -> list[Parsed]:
     from kg.entities import analyse_entities
-    from kg.evaluate import _headline
+    from kg.evaluate import gold_document
     from kg.extract import headline_end
     from kg.gazetteer import load_gazetteer
     from kg.ingest import clean, masked_text
     from kg.lexicon import load_lexicon
-    from kg.model import Document
     from kg.nlp import parse
     from kg.relations import extract_relations
 
     gazetteer, lexicon = load_gazetteer(), load_lexicon()
-    documents = [clean(Document(id=r["id"], text=r["text"], title=_headline(r["text"]))) for _, r in records]
+    documents = [clean(gold_document(r)) for _, r in records]
     parsed = []
     for (source, record), document, doc in zip(records, documents, parse(masked_text(d) for d in documents)):
         analysis = analyse_entities(doc, gazetteer, lexicon, headline_end=headline_end(document))
