@@ -11,7 +11,6 @@ import re
 from collections import defaultdict
 from functools import cache
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon, title_head
@@ -402,54 +401,17 @@ class _EntityBuilder:
         return bool(determiners & {"the", "this", "that"}) or (headline and not determiners)
 
 
-# gender_guesser's codes in the first column of its name list.
-_GENDER_CODES = {
-    "M": "male", "1M": "mostly_male", "?M": "mostly_male",
-    "F": "female", "1F": "mostly_female", "?F": "mostly_female", "?": "andy",
-}
-
-
 @cache
-def _first_names() -> dict[str, dict[str, str]]:
-    """gender_guesser's name list (its ``nam_dict.txt``) as its case-insensitive Detector
-    reads it: lower-case name -> {gender: the line's per-country frequency columns}, a
-    name with "+" under each of its three spellings. Read here in one pass, in less than
-    half the time the Detector takes, which every extraction process paid at start-up;
-    the same table (a test compares them)."""
+def _gender_detector():
     import gender_guesser.detector
 
-    names: dict[str, dict[str, str]] = {}
-    path = Path(gender_guesser.detector.__file__).parent / "data" / "nam_dict.txt"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line[0] in "#=":
-            continue
-        code, name, _ = line.split(None, 2)
-        gender, countries, name = _GENDER_CODES[code], line[30:-1], name.lower()
-        for spelling in (name.replace("+", ""), name.replace("+", " "), name.replace("+", "-")) if "+" in name else (name,):
-            names.setdefault(spelling, {})[gender] = countries
-    return names
-
-
-def _detected_gender(name: str) -> str:
-    """gender_guesser's ``Detector(case_sensitive=False).get_gender(name)``: the gender whose
-    countries count most (ties: the larger sum of frequencies, then the first listed)."""
-    genders = _first_names().get(name.lower())
-    if genders is None:
-        return "unknown"
-    best, most, tie = next(iter(genders)), 0, 0
-    for gender, countries in genders.items():
-        values = [ord(c) for c in countries.replace(" ", "")]
-        count, total = len(values), sum(c - 55 if c > 64 else c - 48 for c in values)
-        if count > most or (count == most and total > tie):
-            best, most, tie = gender, count, total
-    return best if most > 0 else "andy"
+    return gender_guesser.detector.Detector(case_sensitive=False)
 
 
 @cache
 def gender_of(first_name: str) -> str:
     """"male", "female", "andy" (either) or "unknown", from a bundled first-name list."""
-    gender = _detected_gender(first_name)
+    gender = _gender_detector().get_gender(first_name)
     return {"mostly_male": "male", "mostly_female": "female"}.get(gender, gender)
 
 

@@ -30,14 +30,3 @@ def test_slug_of_a_name_without_letters_is_a_stable_hash():
     assert slug("🙂🙂") == slug("🙂🙂")
     assert slug("🙂🙂").startswith("x-") and slug("🙂🙂") != slug("🙃")
 
-
-def test_first_name_table_is_gender_guessers_own():
-    """kg reads gender_guesser's name list itself (faster); the table and every name's gender are the Detector's."""
-    import gender_guesser.detector
-
-    from kg.entities import _detected_gender, _first_names
-
-    detector = gender_guesser.detector.Detector(case_sensitive=False)
-    assert _first_names() == detector.names
-    for name in [*list(detector.names)[::97], "Maria", "JEAN-PIERRE", "Anne Marie", "Xyzzy"]:
-        assert _detected_gender(name) == detector.get_gender(name), name
