@@ -342,7 +342,12 @@ class _Rules:
         if lemma in self.institutions or head.lower_ in self.institutions or lemma in self.lexicon.cue("state_anaphors"):
             owner = self.owner(head)
             if owner is not None:
-                return [Argument(owner, OWNER_FACTOR)]
+                # "Russian and Ukrainian negotiators": each conjoined modifier owns a side
+                shared = [
+                    m for c in head.children if c.dep_ in {"amod", "compound"} for d in c.conjuncts
+                    if (m := self.at(d.i)) is not None and m.type in (EntityType.STATE, EntityType.ORGANIZATION) and m.key != owner.key
+                ]
+                return [Argument(m, OWNER_FACTOR) for m in [owner, *shared]]
         if deep:
             for child in head.children:
                 if child.dep_ == "poss" and self.at(child.i):
@@ -353,6 +358,8 @@ class _Rules:
                 event = self.event_noun(head)
                 if event is not None and child.lower_ in event.preps:
                     continue  # "welcome talks with X": the event noun rule reads X
+                if event is not None and event.relation in SYMMETRIC_EVENTS and child.lower_ == "between":
+                    continue  # "hosted talks between X and Y": X and Y meet each other, not the host
                 if child.dep_ == "prep" and child.lower_ in DEEP_PREPS:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
@@ -376,7 +383,8 @@ class _Rules:
             wanted = {EntityType.STATE}
         elif lemma in {"side", "party", "delegation", "camp", "foe", "rival", "adversary", "enemy"}:
             wanted = {EntityType.STATE, EntityType.ORGANIZATION}
-        elif self.title_of(noun) is not None and self.title_of(noun).kind == "org" or lemma in self.lexicon.cue("organization_words"):
+        elif self.title_of(noun) is not None and self.title_of(noun).kind == "org" or lemma in self.lexicon.cue("organization_words") \
+                or lemma in self.lexicon.cue("organization_anaphors"):  # "the two firms": a pair of named companies
             wanted = {EntityType.ORGANIZATION}
         else:
             return []
@@ -428,8 +436,11 @@ class _Rules:
             return [a for p in agents for a in self.entities(p)], True
         for child in verb.children:
             if child.dep_ in ACTIVE_SUBJECT_DEPS:
-                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    antecedent = verb.head
+                relative = verb if verb.dep_ == "relcl" else None
+                if verb.dep_ == "ccomp" and verb.head.dep_ == "relcl" and child.i < verb.head.i:
+                    relative = verb.head  # "Rosmar, which London said helps Moscow": "which" is Rosmar
+                if child.lower_ in RELATIVE_PRONOUNS and relative is not None:
+                    antecedent = relative.head
                     if antecedent.conjuncts and all(c.i < verb.i for c in antecedent.conjuncts):
                         # "Japan and Australia, which have stepped up ties": the whole coordination
                         return self.entities(antecedent), False
@@ -443,6 +454,13 @@ class _Rules:
             objects = [holder] if holder.dep_ in OBJECT_DEPS else [c for c in holder.children if c.dep_ in OBJECT_DEPS]
             if objects:  # "convicted X, a ..., of murdering Y": the preposition hangs on the object
                 return self.entities(objects[0]), False
+        if verb.dep_ in {"xcomp", "ccomp"} and verb.head.dep_ == "relcl" and verb.head.lemma_.lower() in self.lexicon.cue("speech_verbs") \
+                and verb.head.left_edge.lower_ in RELATIVE_PRONOUNS:
+            # "Rosmar, which London said helps Moscow": the parser hangs the reported verb on
+            # "said" as its complement; its subject is the relative clause's antecedent
+            return self._entity(verb.head.head, deep=False), False
+        if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.dep_ == "acomp":
+            return self.subjects(verb.head.head)  # "Turkey is ready to host talks": the copula's subject
         if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
             governor = verb.head
             if verb.dep_ == "xcomp":
@@ -452,6 +470,9 @@ class _Rules:
             subjects, governor_passive = self.subjects(governor)
             if not governor_passive:
                 return subjects, False
+            if verb.dep_ == "xcomp" and governor.lemma_.lower() in self.lexicon.cue("speech_verbs"):
+                # "Russia is said to have shelled Kharkiv": the raised subject is the doer
+                return [a for c in governor.children if c.dep_ in PASSIVE_SUBJECT_DEPS for a in self.entities(c)], False
         return [], False
 
     def objects(self, verb, passive: bool, *, deep: bool = False) -> list[Argument]:
@@ -873,6 +894,8 @@ class _Rules:
                 # "a rally against the Kremlin's war", "protests against US pressure"
                 targets = [a for pobj in objects for a in self.entities(pobj, deep=True)]
             agents, modality = self._event_agents(noun, event)
+            if event.relation in SYMMETRIC_EVENTS:
+                yield from self._between_parties(noun, event.relation, modality)
             if not targets and event.relation in SYMMETRIC_EVENTS and len(agents) > 1:
                 # "Russia and Belarus signed an agreement", "the two leaders held talks"
                 for i, agent in enumerate(agents):
@@ -887,6 +910,22 @@ class _Rules:
                         agent.mention, event.relation, target.mention, "event-noun",
                         RULE_CONFIDENCE["event-noun"] * agent.factor * target.factor, noun.i, modality,
                     )
+
+    def _between_parties(self, noun, relation: str, modality: Modality | None) -> Iterator[Candidate]:
+        """"talks between Russian and Ukrainian negotiators", "an agreement between Kinshasa
+        and Rwanda": the parties of a symmetric event act with each other."""
+        parties: dict[str, Argument] = {}
+        for pobj in self._prepositional_objects(noun, {"between"}):
+            for member in coordinated(pobj):
+                for argument in self._entity(member, deep=False):
+                    parties.setdefault(argument.mention.key, argument)
+        sides = list(parties.values())
+        for i, one in enumerate(sides):
+            for other in sides[i + 1 :]:
+                yield Candidate(
+                    one.mention, relation, other.mention, "event-noun",
+                    RULE_CONFIDENCE["event-noun"] * one.factor * other.factor, noun.i, modality,
+                )
 
     @staticmethod
     def _prepositional_objects(holder, preps) -> list:
@@ -1069,6 +1108,8 @@ class _Rules:
                 negated = True  # "Kigali denies that it backs M23": the fact is denied
             if link == "ccomp" and (token.lemma_.lower() in cues["speech_verbs"] or token.lemma_.lower() in self.lexicon.verbs):
                 reported = True
+            if link == "xcomp" and token.lemma_.lower() in cues["speech_verbs"]:
+                reported = True  # "is said to have shelled X", "which London said helps Moscow"
             if link == "conj" and came_through_preposition and token.lemma_.lower() in ACCUSATION_VERBS:
                 reported = True  # "accused Israel of assassinating X": the killing is a claim
             if any(c.dep_ == "advmod" and c.lower_ in cues["reporting_adverbs"] for c in children):
@@ -1085,6 +1126,10 @@ class _Rules:
             came_through_preposition = link in {"pobj", "prep", "pcomp"}
             if came_through_preposition:
                 link = "conj"
+        if trigger.pos_ in {"NOUN", "PROPN"} and any(
+            c.dep_ == "amod" and c.lower_ in cues["hypothetical_modifiers"] for c in trigger.children
+        ):
+            hypothetical = True  # "any future talks between X and Y", "a possible invasion of X"
         if not reported:
             reported = self._according_to_below(trigger)
         if negated:

@@ -1,0 +1,49 @@
+"""Extraction rules added for recall (issue 4), one short sentence each: sentence -> the
+relations it must give, and relations it must not give."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import extract_text, triples
+
+A, H, N, R = "asserted", "hypothetical", "negated", "reported"
+
+CASES = [
+    # "help X do": the helped party is the subject of the complement clause
+    ("Russia has been helping Pyongyang build a submarine.", {("Russia", "aids", "North Korea", A)}),
+    # a relative pronoun under a reporting verb: "which London said helps Moscow ..."
+    ("Washington sanctioned Rosmar Energy, which Britain said helps Moscow evade the price cap.",
+     {("Rosmar Energy", "aids", "Russia", R)}),
+    # a raised subject: "X is said to have ..."
+    ("Russia is said to have shelled Kharkiv.", {("Russia", "attacks", "Kharkiv", R)}),
+    # a symmetric event noun with "between": the parties act with each other, demonyms own each side
+    ("Turkey was ready to host talks between Russian and Ukrainian negotiators.",
+     {("Russia", "meetsWith", "Ukraine", H), ("Turkey", "facilitates", "Russia", H), ("Turkey", "facilitates", "Ukraine", H)}),
+    ("The United States brokered a peace agreement between Kinshasa and Rwanda.",
+     {("Democratic Republic of Congo", "cooperatesWith", "Rwanda", A)}),
+    # an event noun under "future", "possible": hypothetical
+    ("The Vatican offered to be a venue for any future talks between Armenia and Azerbaijan.",
+     {("Armenia", "meetsWith", "Azerbaijan", H)}),
+]
+
+NOT_FOUND = [
+    # the host of talks between two parties does not meet them
+    ("Norway hosted talks between the Colombian government and the ELN.",
+     {("Norway", "meetsWith", "Colombia", A)}),
+    # "which London said ..." is not London's deed
+    ("Washington sanctioned Rosmar Energy, which Britain said helps Moscow evade the price cap.",
+     {("United Kingdom", "aids", "Russia", A), ("United Kingdom", "aids", "Russia", R)}),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_sentence_gives_expected_relations(sentence, expected):
+    found = triples(extract_text(sentence))
+    assert expected <= found, f"missing {expected - found}; found {found}"
+
+
+@pytest.mark.parametrize("sentence, unwanted", NOT_FOUND, ids=[c[0][:40] for c in NOT_FOUND])
+def test_sentence_does_not_give_unwanted_relations(sentence, unwanted):
+    found = triples(extract_text(sentence))
+    assert not unwanted & found, f"unwanted {unwanted & found}"
