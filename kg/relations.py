@@ -39,6 +39,7 @@ SYMMETRIC_EVENTS = {"meetsWith", "cooperatesWith"}
 ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
 THING_PRONOUNS = {"it", "its"}
+POSSESSIVE_PRONOUNS = {"its", "whose"}  # owners of a post: "its foreign minister", "whose president"
 ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict"}
 
 # Rules that read a description, not an event: the writer asserts them
@@ -185,6 +186,7 @@ class _Rules:
         reported clause as the speaker ("Vucic said his country ..."), and
         "his country" or "Maduro's foreign minister" through the person's state.
         """
+        self.overrides.update(self._possessive_pronouns())
         for candidate in self.title_relations():
             if candidate.source.type is EntityType.PERSON and not candidate.source.via_coreference \
                     and candidate.relation in ROLE_RELATIONS and not candidate.target.via_coreference:
@@ -272,6 +274,44 @@ class _Rules:
                 if any(r.relation == title.relation and r.owner.type in {o.type for o in owners} and r.owner.key not in owner_keys
                        for r in self.roles.get(current.key, [])):
                     readings[token.i] = None
+        return readings
+
+    def _possessive_pronouns(self) -> dict[int, MentionSpan | None]:
+        """The owner a possessive pronoun on a post or an institution stands for:
+        "Poland, whose prime minister, Donald Tusk, ..." (the relative clause's antecedent);
+        "Oman ..., and its foreign minister", "The coast guard said ... Its spokesman"
+        (the nearest state or organization that is a subject, in this sentence or the one before)."""
+        readings: dict[int, MentionSpan | None] = {}
+        actors = (EntityType.STATE, EntityType.ORGANIZATION)
+        for token in self.doc:
+            if token.dep_ != "poss" or token.lower_ not in POSSESSIVE_PRONOUNS:
+                continue
+            noun = token.head
+            if self.title_of(noun) is None and noun.lemma_.lower() not in self.institutions and noun.lower_ not in self.institutions:
+                continue
+            owner = None
+            if token.lower_ == "whose":
+                # the antecedent is the name just before ("Poland, whose"), however the clause is parsed
+                before = token.i - 1 if token.i > 0 and self.doc[token.i - 1].text != "," else token.i - 2
+                found = self.analysis.at(before) if before >= 0 else None
+                owner = found if found is not None and not found.via_coreference and found.type in actors else None
+            else:
+                first = token.sent.start
+                if first > 0:
+                    first = self.doc[first - 1].sent.start
+                for before in reversed(self.doc[first : token.i]):
+                    found = self.analysis.at(before.i)
+                    if found is None or found.via_coreference or found.type not in actors:
+                        continue
+                    head = self._head(found)
+                    if head is not None and head.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
+                        owner = found
+                        break
+            if owner is not None:
+                readings[token.i] = replace(
+                    owner, start=token.i, end=token.i + 1, start_char=token.idx, end_char=token.idx + len(token),
+                    text=token.text, via_coreference=True,
+                )
         return readings
 
     def _speaker_pronouns(self) -> dict[int, MentionSpan | None]:
@@ -740,8 +780,8 @@ class _Rules:
                 if any(self.at(t.i) is not None and self.at(t.i).type is EntityType.STATE for t in tokens if t.i != token.i):
                     continue  # "her French counterpart": the demonym names the post's state
                 found = self.person_state(found.key)  # "Maduro's foreign minister"
-            elif found is not None and found.via_coreference:
-                continue
+            elif found is not None and found.via_coreference and token.lower_ not in POSSESSIVE_PRONOUNS:
+                continue  # a role noun; "its", "whose" stand for the owner (_possessive_pronouns)
             if found is None or found.key == holder.key:
                 continue
             if found.type not in (EntityType.STATE, EntityType.ORGANIZATION, EntityType.LOCATION):

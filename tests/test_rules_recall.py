@@ -25,6 +25,13 @@ CASES = [
     # an event noun under "future", "possible": hypothetical
     ("The Vatican offered to be a venue for any future talks between Armenia and Azerbaijan.",
      {("Armenia", "meetsWith", "Azerbaijan", H)}),
+    # a possessive pronoun on a post: "whose" is the name before it, "its" the nearest actor subject
+    ("A new government would mend ties with Poland, whose prime minister, Donald Tusk, criticized Hungary.",
+     {("Donald Tusk", "leaderOf", "Poland", A)}),
+    ("Oman is the main channel between Washington and Tehran, and its foreign minister, Badr Albusaidi, "
+     "shuttled between the delegations.", {("Badr Albusaidi", "worksFor", "Oman", A)}),
+    ("The Philippine Coast Guard said the boat was damaged. Its spokesman, Jay Tarriela, accused Beijing of bullying.",
+     {("Jay Tarriela", "worksFor", "Philippine Coast Guard", A)}),
 ]
 
 NOT_FOUND = [
