@@ -35,6 +35,7 @@ DEEP_PREPS = {"of", "with", "between", "to", "against", "on", "for", "from"}
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in", "with"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
+TARGETED_RELATIONS = {"attacks", "intervenesIn"}  # a hit on a state's asset or land is a hit on the state
 SYMMETRIC_EVENTS = {"meetsWith", "cooperatesWith"}
 ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
@@ -152,6 +153,7 @@ class _Rules:
         self._sentences: dict[int, tuple[str, int]] = {}  # sentence number -> (stripped text, start offset)
         self.overrides: dict[int, MentionSpan | None] = {}
         self.roles: dict[str, list[Role]] = {}
+        self.actor_readings: set[int] = set()
         self._prepare()
 
     def sentence(self, token_index: int) -> tuple[str, int]:
@@ -186,7 +188,9 @@ class _Rules:
         reported clause as the speaker ("Vucic said his country ..."), and
         "his country" or "Maduro's foreign minister" through the person's state.
         """
+        self.overrides.update(self._organization_anaphors())
         self.overrides.update(self._possessive_pronouns())
+        self.actor_readings = set(self.overrides)  # tokens read as a state or organization, which may own a post
         for candidate in self.title_relations():
             if candidate.source.type is EntityType.PERSON and not candidate.source.via_coreference \
                     and candidate.relation in ROLE_RELATIONS and not candidate.target.via_coreference:
@@ -274,6 +278,40 @@ class _Rules:
                 if any(r.relation == title.relation and r.owner.type in {o.type for o in owners} and r.owner.key not in owner_keys
                        for r in self.roles.get(current.key, [])):
                     readings[token.i] = None
+        return readings
+
+    def _organization_anaphors(self) -> dict[int, MentionSpan | None]:
+        """"the bloc", "the alliance", "the Iran-aligned group": the nearest organization
+        before, in this or the two sentences before, of the kind the noun names
+        (cue ``organization_anaphor_kinds``: "bloc:intergovernmental", "group:armed_group")."""
+        kinds: dict[str, set[str]] = {}
+        for entry in self.lexicon.cue("organization_anaphor_kinds"):
+            noun, _, kind = entry.partition(":")
+            kinds.setdefault(noun, set()).add(kind)
+        readings: dict[int, MentionSpan | None] = {}
+        for token in self.doc:
+            wanted = kinds.get(token.lower_)
+            if wanted is None or token.pos_ != "NOUN" or self.analysis.at(token.i) is not None or token.dep_ == "compound":
+                continue
+            if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children) or any(
+                self.analysis.at(c.i) is not None for c in token.children
+            ):
+                continue  # "the bloc", not "a bloc" nor "the Arab bloc"
+            first = token.sent.start
+            for _ in range(2):
+                if first > 0:
+                    first = self.doc[first - 1].sent.start
+            for before in reversed(self.doc[first : token.i]):
+                found = self.analysis.at(before.i)
+                if found is None or found.via_coreference or found.type is not EntityType.ORGANIZATION:
+                    continue
+                record = self.gazetteer.organization_by_key(found.key) or self.gazetteer.organization(found.text)
+                if record is not None and record.kind in wanted:
+                    readings[token.i] = replace(
+                        found, start=token.i, end=token.i + 1, start_char=token.idx, end_char=token.idx + len(token),
+                        text=token.text, via_coreference=True,
+                    )
+                    break
         return readings
 
     def _possessive_pronouns(self) -> dict[int, MentionSpan | None]:
@@ -592,6 +630,10 @@ class _Rules:
             rule = "verb-clausal-object"
         if frame.prep and frame.target != "pobj" and frame.source != "pobj":
             return
+        if frame.relation in TARGETED_RELATIONS and frame.target in {"obj", "pobj"} and not slots[frame.target]:
+            # "targeted an American destroyer", "fired at a Philippine vessel": the owner of the asset
+            slots[frame.target] = self._asset_owners(verb, frame, passive)
+            rule = "verb-deep-object"
         threat = self._threat_governor(verb) if frame.relation in HOSTILE_RELATIONS else None
         if frame.relation in {"demands", "appealsTo"} and "ccomp_subj" in (frame.source, frame.target) and not self._mandative(verb):
             return
@@ -608,6 +650,26 @@ class _Rules:
                     # "vowed to keep fighting the RSF", "threatened to hit British warships": the threat
                     # is the fact; the act stays hypothetical
                     yield Candidate(source.mention, "threatens", target.mention, "verb-threat", confidence * 0.9, threat.i)
+
+    def _asset_owners(self, verb, frame: VerbFrame, passive: bool) -> list[Argument]:
+        """States and organizations owning what a hostile verb hits: "an American destroyer",
+        "Iranian nuclear facilities", "Ukrainian territory" (nouns of the ``target_nouns`` cue)."""
+        if frame.target == "pobj":
+            holders = [verb] + [c for c in verb.children if c.dep_ in OBJECT_DEPS]
+            nouns = [p for h in holders for c in h.children if c.dep_ in {"prep", "prt"} and c.lower_ == frame.prep
+                     for p in c.children if p.dep_ == "pobj"]
+        elif passive:
+            nouns = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+        else:
+            nouns = self._object_nouns(verb)
+        found = []
+        for noun in (m for n in nouns for m in coordinated(n)):
+            if noun.lemma_.lower() not in self.lexicon.cue("target_nouns") and noun.lower_ not in self.lexicon.cue("target_nouns"):
+                continue
+            owner = self.owner(noun)
+            if owner is not None:
+                found.append(Argument(owner, OWNER_FACTOR))
+        return found
 
     def collective_relations(self) -> Iterator[Candidate]:
         """"Russia and China met", "the two leaders agreed to ...": conjoined subjects of a
@@ -780,8 +842,8 @@ class _Rules:
                 if any(self.at(t.i) is not None and self.at(t.i).type is EntityType.STATE for t in tokens if t.i != token.i):
                     continue  # "her French counterpart": the demonym names the post's state
                 found = self.person_state(found.key)  # "Maduro's foreign minister"
-            elif found is not None and found.via_coreference and token.lower_ not in POSSESSIVE_PRONOUNS:
-                continue  # a role noun; "its", "whose" stand for the owner (_possessive_pronouns)
+            elif found is not None and found.via_coreference and token.i not in self.actor_readings:
+                continue  # a role noun; "its", "whose", "the bloc's" stand for the owner (_possessive_pronouns)
             if found is None or found.key == holder.key:
                 continue
             if found.type not in (EntityType.STATE, EntityType.ORGANIZATION, EntityType.LOCATION):

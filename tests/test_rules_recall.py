@@ -32,9 +32,23 @@ CASES = [
      "shuttled between the delegations.", {("Badr Albusaidi", "worksFor", "Oman", A)}),
     ("The Philippine Coast Guard said the boat was damaged. Its spokesman, Jay Tarriela, accused Beijing of bullying.",
      {("Jay Tarriela", "worksFor", "Philippine Coast Guard", A)}),
+    # the owner of what a hostile verb hits is the one attacked or invaded
+    ("The Houthis targeted an American destroyer.", {("Houthis", "attacks", "United States", A)}),
+    ("Israel bombed Iranian nuclear and military facilities.", {("Israel", "attacks", "Iran", A)}),
+    ("Russian forces have occupied Ukrainian territory.", {("Russia", "intervenesIn", "Ukraine", A)}),
+    # "the bloc", "the alliance": the nearest organization of that kind
+    ("The European Union adopted new sanctions. Kaja Kallas, the bloc's foreign policy chief, criticized Russia.",
+     {("Kaja Kallas", "worksFor", "European Union", A)}),
+    ("NATO ministers met in Brussels. Finland praised the alliance.",
+     {("Finland", "supports", "North Atlantic Treaty Organization", A)}),
 ]
 
 NOT_FOUND = [
+    # visiting a state's base is no meeting with the state
+    ("Minister Lee visited a Russian base.", {("Lee", "meetsWith", "Russia", A)}),
+    # "the group" is no alliance
+    ("NATO ministers met in Brussels. Finland praised the group.",
+     {("Finland", "supports", "North Atlantic Treaty Organization", A)}),
     # the host of talks between two parties does not meet them
     ("Norway hosted talks between the Colombian government and the ELN.",
      {("Norway", "meetsWith", "Colombia", A)}),
