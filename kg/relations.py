@@ -645,11 +645,22 @@ class _Rules:
                         continue
                     relation = "worksFor"  # "leads China's delegation": serves China, does not lead it
                 confidence = RULE_CONFIDENCE[rule] * source.factor * target.factor
-                yield Candidate(source.mention, relation, target.mention, rule, confidence, verb.i)
+                doer = self._spoken_for(source.mention) if relation in HOSTILE_RELATIONS else None
+                # "Houthi spokesman Saree threatened to hit British warships": a spokesman speaks,
+                # the group he speaks for would strike
+                yield Candidate(doer or source.mention, relation, target.mention, rule, confidence, verb.i)
                 if threat is not None:
                     # "vowed to keep fighting the RSF", "threatened to hit British warships": the threat
                     # is the fact; the act stays hypothetical
                     yield Candidate(source.mention, "threatens", target.mention, "verb-threat", confidence * 0.9, threat.i)
+
+    def _spoken_for(self, person: MentionSpan) -> MentionSpan | None:
+        """The state or organization a spokesperson speaks for, when known and single."""
+        if person.type is not EntityType.PERSON:
+            return None
+        spokespeople = self.lexicon.cue("spokesperson_titles")
+        owners = {r.owner.key: r.owner for r in self.roles.get(person.key, []) if r.phrase in spokespeople}
+        return next(iter(owners.values())) if len(owners) == 1 else None
 
     def _asset_owners(self, verb, frame: VerbFrame, passive: bool) -> list[Argument]:
         """States and organizations owning what a hostile verb hits: "an American destroyer",
@@ -670,6 +681,30 @@ class _Rules:
             if owner is not None:
                 found.append(Argument(owner, OWNER_FACTOR))
         return found
+
+    def consequence_threats(self) -> Iterator[Candidate]:
+        """"Baghaei said Israel will pay a heavy price", "warned that X would pay dearly": the
+        speaker threatens the one who is to pay (cue ``threat_consequences``: verb:object or verb:adverb)."""
+        consequences = {tuple(entry.split(":", 1)) for entry in self.lexicon.cue("threat_consequences")}
+        speech = self.lexicon.cue("speech_verbs") | self.lexicon.cue("commitment_verbs")
+        for verb in self.doc:
+            lemma = verb.lemma_.lower()
+            if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in speech:
+                continue
+            if not any((lemma, c.lemma_.lower()) in consequences or (lemma, c.lower_) in consequences
+                       for c in verb.children if c.dep_ in OBJECT_DEPS | {"advmod"}):
+                continue
+            if not any(c.dep_ == "aux" and c.lower_ in {"will", "would", "shall", "'ll", "must"} for c in verb.children):
+                continue  # "will pay a price" threatens; "had paid the price" tells
+            speakers, passive = self.subjects(verb.head)
+            if passive:
+                continue
+            for speaker in speakers:
+                for target in (a for c in verb.children if c.dep_ in ACTIVE_SUBJECT_DEPS for a in self.entities(c)):
+                    yield Candidate(
+                        speaker.mention, "threatens", target.mention, "verb-threat",
+                        RULE_CONFIDENCE["verb-threat"] * speaker.factor * target.factor, verb.head.i,
+                    )
 
     def collective_relations(self) -> Iterator[Candidate]:
         """"Russia and China met", "the two leaders agreed to ...": conjoined subjects of a
@@ -800,6 +835,38 @@ class _Rules:
             context = self.analysis.nearest_before(mention.start_char, wanted, sentence=mention.sentence, window=1)
             if context is not None:
                 yield Candidate(mention, title.relation, context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
+        elif not mention.via_coreference and title.kind == "official" and self._government_post(prefix, title_token) \
+                and not self._unread_owner(prefix, title_token):
+            # "Foreign ministry spokesman Esmaeil Baghaei", "Defence Minister X": a post in the
+            # government of the state under discussion
+            context = self._subject_state_before(title_token)
+            if context is not None:
+                yield Candidate(mention, "worksFor", context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
+
+    def _subject_state_before(self, token) -> MentionSpan | None:
+        """The one state that is a subject in this sentence before ``token`` or in the
+        sentence before ("Iran accused Israel ... Foreign ministry spokesman X": Iran);
+        None when there are several ("Germany and France met")."""
+        first = token.sent.start
+        if first > 0:
+            first = self.doc[first - 1].sent.start
+        states = {}
+        for before in self.doc[first : token.i]:
+            found = self.analysis.at(before.i)
+            if found is None or found.via_coreference or found.type is not EntityType.STATE or found.start != before.i:
+                continue
+            head = self._head(found)
+            members = coordinated(head) if head is not None else []
+            if head is not None and (head.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS
+                                     or any(m.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for m in members)):
+                states[found.key] = found
+        return next(iter(states.values())) if len(states) == 1 else None
+
+    def _government_post(self, prefix, title_token) -> bool:
+        """A title named by a government department: "foreign ministry spokesman", "interior minister"."""
+        organs = self.lexicon.cue("government_post_words")
+        words = {t.lower_ for t in prefix if t.i <= title_token.i}
+        return bool(words & organs) or title_token.lower_ in {"minister", "ministers"}
 
     def _former(self, title_token) -> bool:
         """A post held in the past: "former", "ex-", "late" before the title."""
@@ -1288,6 +1355,7 @@ def extract_relations(
     candidates = [
         *rules.verb_relations(),
         *rules.collective_relations(),
+        *rules.consequence_threats(),
         *rules.title_relations(),
         *rules.of_which_relations(),
         *rules.event_noun_relations(),

@@ -41,9 +41,22 @@ CASES = [
      {("Kaja Kallas", "worksFor", "European Union", A)}),
     ("NATO ministers met in Brussels. Finland praised the alliance.",
      {("Finland", "supports", "North Atlantic Treaty Organization", A)}),
+    # an official named by a government department serves the one state that is a subject just before
+    ("Brazil criticized Argentina. Defence Minister Jose Mucio said the troops were ready.",
+     {("Jose Mucio", "worksFor", "Brazil", A)}),
+    # a spokesman's threatened strike is his organization's; the threat is his
+    ("Hamas military spokesman Abu Obeida spoke on Monday. He threatened to hit Israeli warships if Cyprus helped.",
+     {("Abu Obeida", "threatens", "Israel", A), ("Hamas", "attacks", "Israel", H)}),
+    # "X will pay a heavy price": the speaker threatens X
+    ("Iran said Israel will pay a heavy price.", {("Iran", "threatens", "Israel", A)}),
+    ("The Kremlin warned that Britain would face consequences.", {("Russia", "threatens", "United Kingdom", A)}),
 ]
 
 NOT_FOUND = [
+    # several states before: no guess
+    ("Germany and France met. Foreign Minister Jean-Noel Barrot spoke.", {("Jean-Noel Barrot", "worksFor", "Germany", A)}),
+    # a price already paid is no threat
+    ("Lavrov said Ukraine had paid the price for its choices.", {("Sergey Lavrov", "threatens", "Ukraine", A), ("Lavrov", "threatens", "Ukraine", A)}),
     # visiting a state's base is no meeting with the state
     ("Minister Lee visited a Russian base.", {("Lee", "meetsWith", "Russia", A)}),
     # "the group" is no alliance
