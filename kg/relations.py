@@ -35,7 +35,8 @@ DEEP_PREPS = {"of", "with", "between", "to", "against", "on", "for", "from"}
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in", "with"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
-TARGETED_RELATIONS = {"attacks", "intervenesIn"}  # a hit on a state's asset or land is a hit on the state
+TARGETED_RELATIONS = {"attacks", "intervenesIn"}
+ANAPHORIC_EVENTS = {"attacks", "intervenesIn", "sanctions"}  # "joined the strikes": those told of before  # a hit on a state's asset or land is a hit on the state
 SYMMETRIC_EVENTS = {"meetsWith", "cooperatesWith"}
 ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
@@ -444,6 +445,10 @@ class _Rules:
                             args = self.entities(pobj)
                             if args:
                                 return [Argument(a.mention, a.factor * 0.75) for a in args]
+            event = self.event_noun(head)
+            if event is not None and event.relation in ANAPHORIC_EVENTS:
+                # "Aoun condemned the strike": whoever carried out the strike told of before
+                return self._antecedent_agents(head, event)
         return []
 
     def _pair_anaphor(self, noun) -> list[MentionSpan]:
@@ -610,12 +615,19 @@ class _Rules:
                 yield from self._frame(verb, frame)
 
     def _frame(self, verb, frame: VerbFrame) -> Iterator[Candidate]:
-        if frame.object_nouns and not any(
-            c.dep_ in OBJECT_DEPS and (c.lemma_.lower() in frame.object_nouns or c.lower_ in frame.object_nouns)
-            for c in verb.children
-        ):
-            return
+        fillers = [
+            c for c in verb.children
+            if c.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS and (c.lemma_.lower() in frame.object_nouns or c.lower_ in frame.object_nouns)
+        ]
+        if frame.object_nouns and not any(c.dep_ in OBJECT_DEPS for c in fillers):
+            if not fillers or frame.source != "subj":
+                return
         subjects, passive = self.subjects(verb)
+        if frame.object_nouns and passive and not subjects:
+            # "Rwandan troops were deployed in Congo": the troops' owner sent them
+            for filler in (c for c in fillers if c.dep_ in PASSIVE_SUBJECT_DEPS):
+                owner = self.owner(filler)  # "American weapons were shipped to Kyiv"
+                subjects += self.entities(filler) or ([Argument(owner, OWNER_FACTOR)] if owner is not None else [])
         slots = {"subj": subjects}
         rule = "verb-passive" if passive else "verb"
         if "obj" in (frame.source, frame.target):
@@ -1063,6 +1075,9 @@ class _Rules:
                 # "a rally against the Kremlin's war", "protests against US pressure"
                 targets = [a for pobj in objects for a in self.entities(pobj, deep=True)]
             agents, modality = self._event_agents(noun, event)
+            if not targets and agents and event.relation in ANAPHORIC_EVENTS:
+                # "if London joined the strikes": the strikes told of before, on the Houthis
+                targets = self._antecedent_targets(noun, event)
             if event.relation in SYMMETRIC_EVENTS:
                 yield from self._between_parties(noun, event.relation, modality)
             if not targets and event.relation in SYMMETRIC_EVENTS and len(agents) > 1:
@@ -1079,6 +1094,41 @@ class _Rules:
                         agent.mention, event.relation, target.mention, "event-noun",
                         RULE_CONFIDENCE["event-noun"] * agent.factor * target.factor, noun.i, modality,
                     )
+
+    def _event_targets(self, noun) -> list[Argument]:
+        event = self.event_noun(noun)
+        return [a for pobj in self._prepositional_objects(noun, event.preps) for a in self.entities(pobj)] if event else []
+
+    def _antecedent_events(self, noun, event) -> Iterator:
+        """Events a definite event noun may take up, nearest first: "the strike", "the strikes"
+        after "an Israeli drone strike" or "air strikes on Houthi sites", in this or the three
+        sentences before."""
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
+            return
+        first = noun.sent.start
+        for _ in range(3):
+            if first > 0:
+                first = self.doc[first - 1].sent.start
+        for before in reversed(self.doc[first : noun.i]):
+            earlier = self.event_noun(before)
+            if earlier is not None and earlier.relation == event.relation and before.lemma_ == noun.lemma_:
+                yield before
+
+    def _antecedent_targets(self, noun, event) -> list[Argument]:
+        """Whom the event a definite event noun takes up was aimed at ("joined the strikes")."""
+        for antecedent in self._antecedent_events(noun, event):
+            targets = self._event_targets(antecedent)
+            if targets:
+                return [Argument(a.mention, a.factor * COREFERENCE_FACTOR) for a in targets]
+        return []
+
+    def _antecedent_agents(self, noun, event) -> list[Argument]:
+        """Who carried out the event a definite event noun takes up ("condemned the strike")."""
+        for antecedent in self._antecedent_events(noun, event):
+            agents, _ = self._event_agents(antecedent, event)
+            if agents:
+                return [Argument(a.mention, a.factor * 0.7) for a in agents]
+        return []
 
     def _between_parties(self, noun, relation: str, modality: Modality | None) -> Iterator[Candidate]:
         """"talks between Russian and Ukrainian negotiators", "an agreement between Kinshasa
@@ -1291,6 +1341,8 @@ class _Rules:
                 break
             if token.dep_ in {"relcl", "acl", "appos", "parataxis"}:
                 break  # a relative clause or apposition is the writer's own statement
+            if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in cues["concessive_marks"] for c in token.children):
+                break  # "X denies it, although a panel has reported that ...": the concession stands apart
             link, clause, token = token.dep_, token, token.head
             came_through_preposition = link in {"pobj", "prep", "pcomp"}
             if came_through_preposition:

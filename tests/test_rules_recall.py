@@ -50,9 +50,23 @@ CASES = [
     # "X will pay a heavy price": the speaker threatens X
     ("Iran said Israel will pay a heavy price.", {("Iran", "threatens", "Israel", A)}),
     ("The Kremlin warned that Britain would face consequences.", {("Russia", "threatens", "United Kingdom", A)}),
+    # a passive deployment or delivery: the owner of what was sent
+    ("A UN panel said several thousand Rwandan soldiers are deployed in eastern Congo.",
+     {("Rwanda", "intervenesIn", "Congo", R)}),
+    ("American weapons were shipped to Ukraine.", {("United States", "aids", "Ukraine", A)}),
+    # a concession stands apart from the denial it follows
+    ("Kigali denies that it backs M23, although UN experts have reported that Rwandan troops are deployed in Congo.",
+     {("Rwanda", "intervenesIn", "Congo", R)}),
+    # a definite event noun takes up the event told of before: its target, or its agent
+    ("The United States carried out air strikes on Houthi radar sites. Saree threatened to hit British warships "
+     "if London joined the strikes.", {("United Kingdom", "attacks", "Houthi", H)}),
+    ("An Israeli drone strike killed Hussein Hamdan near Tyre. Lebanese President Joseph Aoun condemned the strike.",
+     {("Joseph Aoun", "criticizes", "Israel", A)}),
 ]
 
 NOT_FOUND = [
+    # "the strike" with nothing told of before has no agent
+    ("Lebanese President Joseph Aoun condemned the strike.", {("Joseph Aoun", "criticizes", "Israel", A)}),
     # several states before: no guess
     ("Germany and France met. Foreign Minister Jean-Noel Barrot spoke.", {("Jean-Noel Barrot", "worksFor", "Germany", A)}),
     # a price already paid is no threat
