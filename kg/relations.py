@@ -777,6 +777,12 @@ class _Rules:
     def title_of(self, token) -> Title | None:
         """The title a noun heads, matched with its compound modifiers ("prime minister")."""
         titles = self.lexicon.titles.get(token.lower_, ()) or self.lexicon.titles.get(token.lemma_.lower(), ())
+        if token.i + 2 < len(self.doc) and self.doc[token.i + 1].text == "-" and self.doc[token.i + 2].head.i == token.i:
+            # "the UN secretary-general" parsed with "secretary" as head and "general" as its modifier
+            joined = f"{token.lower_}-{self.doc[token.i + 2].lower_}"
+            hyphenated = [t for t in self.lexicon.titles.get(self.doc[token.i + 2].lower_, ()) if t.phrase == joined]
+            if hyphenated:
+                return hyphenated[0]
         if not titles:
             return None
         left = token
@@ -1297,8 +1303,10 @@ class _Rules:
             yield Candidate(organization, "basedIn", place, "x-based", RULE_CONFIDENCE["x-based"], based.i)
 
     # ------------------------------------------------------------ modality
-    def modality(self, trigger) -> Modality:
-        """Modality of the clause around a trigger word."""
+    def modality(self, trigger, *, threat: bool = False) -> Modality:
+        """Modality of the clause around a trigger word. ``threat``: the trigger states a
+        threat ("would retaliate against X", "vowed to retaliate"), whose own "would" or
+        governing "vow" makes the threat, not a hypothetical fact."""
         cues = self.lexicon.cues
         negated = hypothetical = reported = False
         token, link, came_through_preposition = trigger, None, False
@@ -1310,7 +1318,7 @@ class _Rules:
                 link = None  # "would welcome talks with X": the event noun takes its verb's clause
             if link in (None, "xcomp", "conj", "aux") and any(c.dep_ == "neg" for c in children):
                 negated = True
-            if link in (None, "xcomp", "conj") and any(
+            if link in (None, "xcomp", "conj") and not (threat and link in (None, "xcomp")) and any(
                 c.dep_ in {"aux", "auxpass"} and c.lower_ in cues["modal_auxiliaries"] for c in children
             ):
                 hypothetical = True
@@ -1321,7 +1329,8 @@ class _Rules:
                 for c in children
             ):
                 hypothetical = True  # the consequent of a condition: "if X invades, Y will sanction"
-            if link == "xcomp" and token.lemma_.lower() in cues["hypothetical_governors"]:
+            if link == "xcomp" and token.lemma_.lower() in cues["hypothetical_governors"] \
+                    and not (threat and token.lemma_.lower() in cues["threat_governors"]):
                 hypothetical = True
             if link == "ccomp" and token.lemma_.lower() in cues["denial_verbs"] and clause.i > token.i and not any(c.dep_ == "neg" for c in children):
                 negated = True  # "Kigali denies that it backs M23": the fact is denied
@@ -1432,7 +1441,7 @@ def extract_relations(
 def _modality(candidate: Candidate, trigger, rules: _Rules) -> Modality:
     if candidate.rule in DESCRIPTIVE_RULES:
         return Modality.ASSERTED
-    return rules.modality(trigger)
+    return rules.modality(trigger, threat=candidate.relation == "threatens")
 
 
 def _to_relation(candidate: Candidate, doc, rules: _Rules, document_id: str) -> Relation | None:

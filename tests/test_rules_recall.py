@@ -62,6 +62,11 @@ CASES = [
      "if London joined the strikes.", {("United Kingdom", "attacks", "Houthi", H)}),
     ("An Israeli drone strike killed Hussein Hamdan near Tyre. Lebanese President Joseph Aoun condemned the strike.",
      {("Joseph Aoun", "criticizes", "Israel", A)}),
+    # "secretary-general" parsed as "secretary" with "general" as its modifier
+    ("Antonio Guterres, the UN secretary-general, welcomed the deal.", {("Antonio Guterres", "leaderOf", "United Nations", A)}),
+    # a threat's own "would" or governing "vow" makes the threat, not a hypothetical one
+    ("The Houthis vowed to retaliate against Israel.", {("Houthis", "threatens", "Israel", A)}),
+    ("Peskov said that Russia would retaliate against Poland.", {("Russia", "threatens", "Poland", R)}),
 ]
 
 NOT_FOUND = [
