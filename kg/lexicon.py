@@ -13,7 +13,7 @@ from pathlib import Path
 from kg.ontology import relation_types
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-ARGUMENT_SLOTS = {"subj", "obj", "pobj", "ccomp_subj"}
+ARGUMENT_SLOTS = {"subj", "obj", "pobj", "ccomp_subj", "iobj"}  # iobj: "sent Ukraine weapons"
 
 
 @dataclass(frozen=True)

@@ -537,6 +537,9 @@ class _Rules:
             objects = [holder] if holder.dep_ in OBJECT_DEPS else [c for c in holder.children if c.dep_ in OBJECT_DEPS]
             if objects:  # "convicted X, a ..., of murdering Y": the preposition hangs on the object
                 return self.entities(objects[0]), False
+            patients = [c for c in holder.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+            if patients and holder.lemma_.lower() in ACCUSATION_VERBS:  # "the UAE is accused of arming the RSF"
+                return self.entities(patients[0]), False
         if verb.dep_ in {"xcomp", "ccomp"} and verb.head.dep_ == "relcl" and verb.head.lemma_.lower() in self.lexicon.cue("speech_verbs") \
                 and verb.head.left_edge.lower_ in RELATIVE_PRONOUNS:
             # "Rosmar, which London said helps Moscow": the parser hangs the reported verb on
@@ -632,7 +635,7 @@ class _Rules:
         rule = "verb-passive" if passive else "verb"
         if "obj" in (frame.source, frame.target):
             slots["obj"] = self.objects(verb, passive)
-            if not slots["obj"] and not frame.object_nouns and frame.prep is None:
+            if not slots["obj"] and not frame.object_nouns and "pobj" not in (frame.source, frame.target):
                 slots["obj"] = self.objects(verb, passive, deep=True)
                 rule = "verb-deep-object"
         if "pobj" in (frame.source, frame.target):
@@ -640,8 +643,13 @@ class _Rules:
         if "ccomp_subj" in (frame.source, frame.target):
             slots["ccomp_subj"] = self.clausal_subjects(verb)
             rule = "verb-clausal-object"
-        if frame.prep and frame.target != "pobj" and frame.source != "pobj":
-            return
+        if "iobj" in (frame.source, frame.target):
+            # "Germany sent Ukraine weapons": the indirect object, not a preposition's
+            slots["iobj"] = [a for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP" for a in self.entities(c)]
+        if frame.prep and frame.target != "pobj" and frame.source != "pobj" and not any(
+            c.dep_ in {"prt", "prep"} and c.lower_ == frame.prep for c in verb.children
+        ):
+            return  # a particle or a marker the frame needs: "turned down X", "provided X with arms"
         if frame.relation in TARGETED_RELATIONS and frame.target in {"obj", "pobj"} and not slots[frame.target]:
             # "targeted an American destroyer", "fired at a Philippine vessel": the owner of the asset
             slots[frame.target] = self._asset_owners(verb, frame, passive)
@@ -1329,6 +1337,8 @@ class _Rules:
                 for c in children
             ):
                 hypothetical = True  # the consequent of a condition: "if X invades, Y will sanction"
+            if link == "xcomp" and token.lemma_.lower() in cues["negating_governors"]:
+                negated = True  # "declined to join the condemnation", "refused to recognize Kosovo"
             if link == "xcomp" and token.lemma_.lower() in cues["hypothetical_governors"] \
                     and not (threat and token.lemma_.lower() in cues["threat_governors"]):
                 hypothetical = True

@@ -67,9 +67,22 @@ CASES = [
     # a threat's own "would" or governing "vow" makes the threat, not a hypothetical one
     ("The Houthis vowed to retaliate against Israel.", {("Houthis", "threatens", "Israel", A)}),
     ("Peskov said that Russia would retaliate against Poland.", {("Russia", "threatens", "Poland", R)}),
+    # particle and marker frames; indirect objects
+    ("Hungary turned down the EU's request.", {("Hungary", "rejects", "European Union", A)}),
+    ("The United States provided Ukraine with weapons.", {("United States", "aids", "Ukraine", A)}),
+    ("Germany sent Ukraine more weapons.", {("Germany", "aids", "Ukraine", A)}),
+    ("Norway facilitated talks between Colombia and the ELN.",
+     {("Norway", "facilitates", "Colombia", A), ("Colombia", "meetsWith", "ELN", A)}),
+    # what one refuses or declines to do is negated
+    ("Serbia refused to recognize Kosovo.", {("Serbia", "supports", "Kosovo", N)}),
+    ("Germany declined to condemn Israel.", {("Germany", "criticizes", "Israel", N)}),
+    # the accused of a passive accusation is the doer
+    ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
 
 NOT_FOUND = [
+    ("Hungary turned down the volume.", {("Hungary", "rejects", "Hungary", A)}),
+    ("Germany sent Ukraine a message.", {("Germany", "aids", "Ukraine", A)}),
     # "the strike" with nothing told of before has no agent
     ("Lebanese President Joseph Aoun condemned the strike.", {("Joseph Aoun", "criticizes", "Israel", A)}),
     # several states before: no guess
