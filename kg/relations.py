@@ -1077,6 +1077,9 @@ class _Rules:
             if event is None:
                 continue
             objects = self._prepositional_objects(noun, event.preps)
+            if not objects and noun.dep_ in OBJECT_DEPS and noun.head.lemma_.lower() in self.lexicon.cue("light_verbs"):
+                # "conducted naval exercises with France": the preposition hangs on the light verb
+                objects = self._prepositional_objects(noun.head, event.preps)
             targets = [a for pobj in objects for a in self.entities(pobj)]
             if not targets and event.relation in {"demands", "appealsTo"}:
                 # "a US demand that he step down", "Egypt's call for Hamas to disarm"

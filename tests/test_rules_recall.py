@@ -76,6 +76,11 @@ CASES = [
     # what one refuses or declines to do is negated
     ("Serbia refused to recognize Kosovo.", {("Serbia", "supports", "Kosovo", N)}),
     ("Germany declined to condemn Israel.", {("Germany", "criticizes", "Israel", N)}),
+    # joint drills, trade and a state's agencies
+    ("The Philippines and Japan held joint drills.", {("Philippines", "cooperatesWith", "Japan", A)}),
+    ("India conducted naval exercises with France.", {("India", "cooperatesWith", "France", A)}),
+    ("Indonesia agreed to buy jets from France.", {("Indonesia", "cooperatesWith", "France", A)}),
+    ("Azerbaijan suspended cultural events with Russian state agencies.", {("Azerbaijan", "sanctions", "Russia", A)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
