@@ -952,6 +952,8 @@ class _Rules:
         for child in head.children:
             if child.dep_ == "appos":
                 yield child, "title-apposition"
+                # "Hungary, an EU and NATO member": the title is conjoined to the first owner
+                yield from ((c, "title-apposition") for c in child.conjuncts if c.i > child.i and self.title_of(c) is not None)
             if child.dep_ == "relcl" and not any(
                 g.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS and g.lower_ not in RELATIVE_PRONOUNS for g in child.children
             ):  # not "Michal, whose country is a NATO member"
@@ -993,6 +995,8 @@ class _Rules:
         if title is None:
             return
         tokens = list(self.doc[title_token.left_edge.i : title_token.i])
+        if title_token.dep_ == "conj" and title_token.head.dep_ == "appos" and self.at(title_token.head.i) is not None:
+            tokens.insert(0, title_token.head)  # "an EU and NATO member": the EU owns the post too
         owners = self._owners_among(tokens, mention, title_token, title_token)
         factor = 1.0
         for child in title_token.children:

@@ -81,6 +81,11 @@ CASES = [
     ("India conducted naval exercises with France.", {("India", "cooperatesWith", "France", A)}),
     ("Indonesia agreed to buy jets from France.", {("Indonesia", "cooperatesWith", "France", A)}),
     ("Azerbaijan suspended cultural events with Russian state agencies.", {("Azerbaijan", "sanctions", "Russia", A)}),
+    # a title conjoined to an apposed owner: "an EU and NATO member"
+    ("Hungary, an EU and NATO member, abstained.",
+     {("Hungary", "memberOf", "European Union", A), ("Hungary", "memberOf", "North Atlantic Treaty Organization", A)}),
+    # company descriptions: "the Russian gas giant"
+    ("Gazprom, the Russian gas giant, cut supplies.", {("Gazprom", "basedIn", "Russia", A)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
