@@ -35,8 +35,11 @@ DEEP_PREPS = {"of", "with", "between", "to", "against", "on", "for", "from"}
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in", "with"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
-TARGETED_RELATIONS = {"attacks", "intervenesIn"}
-ANAPHORIC_EVENTS = {"attacks", "intervenesIn", "sanctions"}  # "joined the strikes": those told of before  # a hit on a state's asset or land is a hit on the state
+TARGETED_RELATIONS = {"attacks", "intervenesIn"}  # a hit on a state's asset or land is a hit on the state
+# Events a definite noun takes up from before: "joined the strikes", "dismissed the criticism"
+ANAPHORIC_EVENTS = {"attacks", "intervenesIn", "sanctions", "criticizes", "accuses", "demands"}
+SPEECH_EVENTS = {"criticizes", "accuses", "demands"}  # nouns that name a verb's act: "condemned X ... the condemnation"
+ANTECEDENT_SENTENCES = 4  # how far back a definite event noun looks for its event
 SYMMETRIC_EVENTS = {"meetsWith", "cooperatesWith"}
 ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
@@ -1004,6 +1007,8 @@ class _Rules:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         owners += [(a.mention, False) for a in self.entities(pobj) if a.mention.key != mention.key]
+                        if child.lower_ == "between":
+                            owners += [(a.mention, False) for a in self._stray_conjuncts(pobj) if a.mention.key != mention.key]
         if not owners and title.relation == "facilitates":
             implicit = self._implicit_owner(title_token, mention)
             if implicit is not None:
@@ -1127,29 +1132,56 @@ class _Rules:
         if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
             return
         first = noun.sent.start
-        for _ in range(3):
+        for _ in range(ANTECEDENT_SENTENCES):
             if first > 0:
                 first = self.doc[first - 1].sent.start
         for before in reversed(self.doc[first : noun.i]):
             earlier = self.event_noun(before)
-            if earlier is not None and earlier.relation == event.relation and before.lemma_ == noun.lemma_:
-                yield before
+            if earlier is not None and earlier.relation == event.relation:
+                yield before  # "a US airstrike ... the strike"
+            elif event.relation in SPEECH_EVENTS and before.pos_ == "VERB" and self._verb_frames(before, event.relation):
+                yield before  # "Britain condemned Israel ... the condemnation"
+
+    def _verb_frames(self, verb, relation: str) -> list[VerbFrame]:
+        return [f for f in self.lexicon.verbs.get(verb.lemma_.lower(), ()) if f.relation == relation and f.source == "subj"]
 
     def _antecedent_targets(self, noun, event) -> list[Argument]:
-        """Whom the event a definite event noun takes up was aimed at ("joined the strikes")."""
+        """Whom the event a definite event noun takes up was aimed at ("joined the strikes",
+        "declined to join the condemnation")."""
         for antecedent in self._antecedent_events(noun, event):
-            targets = self._event_targets(antecedent)
+            if antecedent.pos_ == "VERB":
+                targets = []
+                for frame in self._verb_frames(antecedent, event.relation):
+                    passive = self.subjects(antecedent)[1]
+                    if frame.target == "obj":
+                        targets += self.objects(antecedent, passive, deep=True)
+                    elif frame.target == "pobj":
+                        targets += self.prepositional(antecedent, frame.prep or "")
+            else:
+                targets = self._event_targets(antecedent)
             if targets:
                 return [Argument(a.mention, a.factor * COREFERENCE_FACTOR) for a in targets]
         return []
 
     def _antecedent_agents(self, noun, event) -> list[Argument]:
-        """Who carried out the event a definite event noun takes up ("condemned the strike")."""
+        """Who carried out the event a definite event noun takes up ("condemned the strike",
+        "dismissed the criticism" after "Britain and France condemned ...")."""
         for antecedent in self._antecedent_events(noun, event):
-            agents, _ = self._event_agents(antecedent, event)
+            if antecedent.pos_ == "VERB":
+                agents, passive = self.subjects(antecedent)
+            else:
+                agents, _ = self._event_agents(antecedent, event)
             if agents:
                 return [Argument(a.mention, a.factor * 0.7) for a in agents]
         return []
+
+    def _stray_conjuncts(self, pobj) -> list[Argument]:
+        """"between the government of Congo and the M23 rebels": the parser may hang the second
+        side on the first side's own modifier; those conjuncts inside the phrase are sides too."""
+        return [
+            a for t in pobj.subtree if t.dep_ == "conj" and t.head.i != pobj.i and t.head.dep_ == "pobj" and t.head.i != t.i
+            for a in self._entity(t, deep=False)
+        ]
 
     def _between_parties(self, noun, relation: str, modality: Modality | None) -> Iterator[Candidate]:
         """"talks between Russian and Ukrainian negotiators", "an agreement between Kinshasa
