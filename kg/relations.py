@@ -559,8 +559,8 @@ class _Rules:
             subjects, governor_passive = self.subjects(governor)
             if not governor_passive:
                 return subjects, False
-            if verb.dep_ == "xcomp" and governor.lemma_.lower() in self.lexicon.cue("speech_verbs"):
-                # "Russia is said to have shelled Kharkiv": the raised subject is the doer
+            if verb.dep_ == "xcomp" and governor.lemma_.lower() in self.lexicon.cue("speech_verbs") | self.lexicon.cue("raising_verbs"):
+                # "Russia is said to have shelled Kharkiv", "the EU is expected to sanction Iran": the raised subject is the doer
                 return [a for c in governor.children if c.dep_ in PASSIVE_SUBJECT_DEPS for a in self.entities(c)], False
         return [], False
 
@@ -1222,6 +1222,9 @@ class _Rules:
                     if mention.type is EntityType.PERSON and child.dep_ == "poss" and mention.via_coreference:
                         mention = self.person_state(mention.key) or mention  # "his country's invasion"
                     return [Argument(mention)], Modality.ASSERTED
+            by_agents = [a for pobj in self._prepositional_objects(noun, {"by"}) for a in self.entities(pobj)]
+            if by_agents:  # "the attack on Kyiv by Russian forces", "strikes by Israel on Lebanon"
+                return by_agents, Modality.ASSERTED
             if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
                 noun = noun.head.head  # "a package of sanctions": the package carries the agent
                 continue

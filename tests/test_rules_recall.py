@@ -95,6 +95,11 @@ CASES = [
      {("Bezalel Smotrich", "rejects", "United Kingdom", A), ("Bezalel Smotrich", "rejects", "France", A),
       ("Germany", "criticizes", "Israel", N)}),
     ("Kyiv accused Moscow of shelling the plant. Moscow rejected the accusation.", {("Russia", "rejects", "Ukraine", A)}),
+    # a nominal event's agent in a "by" phrase
+    ("The attack on Kyiv by Russian forces killed ten.", {("Russia", "attacks", "Ukraine", A)}),
+    ("Strikes by Israel on Lebanon continued.", {("Israel", "attacks", "Lebanon", A)}),
+    # a raised subject of "is expected to": hypothetical
+    ("The EU is expected to sanction Iran next week.", {("European Union", "sanctions", "Iran", H)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
