@@ -532,7 +532,10 @@ class _Rules:
                         return self.entities(antecedent), False
                     return self._entity(antecedent, deep=False), False  # the antecedent, not its conjuncts
                 return self.entities(child), False
-        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
+        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and (verb.tag_ == "VBG" or verb.lower_.endswith("ing"))):
+            described = self.at(verb.head.i)
+            if described is not None and described.demonym and verb.head.dep_ == "appos":
+                return self._entity(verb.head.head, deep=False), False  # "Jones, an American living in Moscow"
             return self._entity(verb.head, deep=False), False
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in {"of", "for"}:
             # "accused Israel of assassinating X": the accused is the doer.
@@ -942,6 +945,9 @@ class _Rules:
                 continue  # a role noun; "its", "whose", "the bloc's" stand for the owner (_possessive_pronouns)
             if found is None or found.key == holder.key:
                 continue
+            if found.demonym and token.i + 2 < len(self.doc) and self.doc[token.i + 1].text == "-" \
+                    and self.doc[token.i + 2].lower_ in {"born", "raised", "educated", "trained"}:
+                continue  # "an Egyptian-born engineer": a birthplace, no stated nationality or post
             if found.type not in (EntityType.STATE, EntityType.ORGANIZATION, EntityType.LOCATION):
                 continue
             if any(o.key == found.key for o, _ in owners):
@@ -993,6 +999,10 @@ class _Rules:
     def _titled(self, mention: MentionSpan, title_token, rule: str) -> Iterator[Candidate]:
         described = self.at(title_token.i)
         if described is not None and not described.via_coreference:
+            if mention.type is EntityType.PERSON and described.type is EntityType.STATE and described.demonym \
+                    and rule == "title-apposition" and any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in title_token.children):
+                # "Sarah Jones, an American living in Moscow": a nationality stated as a noun
+                yield Candidate(mention, "citizenOf", described, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], title_token.i)
             return  # the descriptor is itself an entity ("Minsk, Belarus" is a place rule)
         title = self.title_of(title_token)
         if title is None:

@@ -100,11 +100,15 @@ CASES = [
     ("Strikes by Israel on Lebanon continued.", {("Israel", "attacks", "Lebanon", A)}),
     # a raised subject of "is expected to": hypothetical
     ("The EU is expected to sanction Iran next week.", {("European Union", "sanctions", "Iran", H)}),
+    # a nationality stated as a noun in apposition
+    ("Sarah Jones, an American living in Moscow, was sentenced.", {("Sarah Jones", "citizenOf", "United States", A)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
 
 NOT_FOUND = [
+    # a birthplace is no stated nationality
+    ("The Russian-born journalist Anna Ivanova lives in Berlin.", {("Anna Ivanova", "citizenOf", "Russia", A)}),
     # a deed told of before is no antecedent of a different act's noun
     ("The Houthis fired missiles at Israel. Iran condemned the strike.", {("Iran", "criticizes", "Houthis", A)}),
     ("Hungary turned down the volume.", {("Hungary", "rejects", "Hungary", A)}),
