@@ -735,7 +735,11 @@ class _Rules:
     def collective_relations(self) -> Iterator[Candidate]:
         """"Russia and China met", "the two leaders agreed to ...": conjoined subjects of a
         verb of meeting or agreeing, with no party named after it, act with each other."""
-        kinds = {"meetsWith": self.lexicon.cue("collective_meeting_verbs"), "cooperatesWith": self.lexicon.cue("collective_cooperation_verbs")}
+        kinds = {
+            "meetsWith": self.lexicon.cue("collective_meeting_verbs"),
+            "cooperatesWith": self.lexicon.cue("collective_cooperation_verbs"),
+            "attacks": self.lexicon.cue("collective_attack_verbs"),  # "India and Pakistan clashed": each attacks the other
+        }
         for verb in self.doc:
             if verb.pos_ not in {"VERB", "AUX"}:
                 continue
@@ -746,15 +750,17 @@ class _Rules:
             subjects, passive = self.subjects(verb)
             if passive or len({a.mention.key for a in subjects}) < 2:
                 continue
-            if self.objects(verb, False) or any(self.prepositional(verb, p) for p in ("with", "to", "between")):
+            if self.objects(verb, False) or any(self.prepositional(verb, p) for p in ("with", "to", "between", "against")):
                 continue
+            if relation == "attacks" and any(c.lower_ in {"alongside", "together", "side"} for c in verb.subtree):
+                continue  # "fought alongside each other", "fought together": allies
             for i, one in enumerate(subjects):
                 for other in subjects[i + 1 :]:
                     if one.mention.key != other.mention.key:
-                        yield Candidate(
-                            one.mention, relation, other.mention, "verb-collective",
-                            RULE_CONFIDENCE["verb-collective"] * one.factor * other.factor, verb.i,
-                        )
+                        confidence = RULE_CONFIDENCE["verb-collective"] * one.factor * other.factor
+                        yield Candidate(one.mention, relation, other.mention, "verb-collective", confidence, verb.i)
+                        if relation not in SYMMETRIC_EVENTS:
+                            yield Candidate(other.mention, relation, one.mention, "verb-collective", confidence, verb.i)
 
     @staticmethod
     def _mandative(verb) -> bool:

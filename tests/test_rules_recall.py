@@ -102,11 +102,20 @@ CASES = [
     ("The EU is expected to sanction Iran next week.", {("European Union", "sanctions", "Iran", H)}),
     # a nationality stated as a noun in apposition
     ("Sarah Jones, an American living in Moscow, was sentenced.", {("Sarah Jones", "citizenOf", "United States", A)}),
+    # conjoined subjects of a verb of fighting attack each other
+    ("India and Pakistan clashed in Kashmir.", {("India", "attacks", "Pakistan", A), ("Pakistan", "attacks", "India", A)}),
+    # bans, incursions, expelled envoys
+    ("India banned imports from Turkey.", {("India", "sanctions", "Turkey", A)}),
+    ("Russian troops crossed into Georgia.", {("Russia", "intervenesIn", "Georgia", A)}),
+    ("Iraq expelled the Swedish ambassador.", {("Iraq", "sanctions", "Sweden", A)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
 
 NOT_FOUND = [
+    # allies fighting side by side
+    ("Russia and North Korea fought alongside each other in Kursk.", {("Russia", "attacks", "North Korea", A)}),
+    ("Chad and Niger fought against Boko Haram.", {("Chad", "attacks", "Niger", A)}),
     # a birthplace is no stated nationality
     ("The Russian-born journalist Anna Ivanova lives in Berlin.", {("Anna Ivanova", "citizenOf", "Russia", A)}),
     # a deed told of before is no antecedent of a different act's noun
