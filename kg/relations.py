@@ -418,6 +418,9 @@ class _Rules:
                     named = [self.at(p.i) for p in child.children if p.dep_ == "pobj" and self.at(p.i) is not None]
                     if named and named[0].type in (EntityType.LOCATION, EntityType.STATE):
                         return [Argument(named[0])]
+            capital = self._named_capital(head) if head.lemma_.lower() == "capital" else None
+            if capital is not None:
+                return [Argument(capital, COREFERENCE_FACTOR)]
         pair = self._pair_anaphor(head)
         if pair:
             return [Argument(m, COREFERENCE_FACTOR) for m in pair]
@@ -426,7 +429,7 @@ class _Rules:
             if owner is not None:
                 # "Russian and Ukrainian negotiators": each conjoined modifier owns a side
                 shared = [
-                    m for c in head.children if c.dep_ in {"amod", "compound"} for d in c.conjuncts
+                    m for c in head.children if c.dep_ in {"amod", "compound", "nmod"} for d in c.conjuncts
                     if (m := self.at(d.i)) is not None and m.type in (EntityType.STATE, EntityType.ORGANIZATION) and m.key != owner.key
                 ]
                 return [Argument(m, OWNER_FACTOR) for m in [owner, *shared]]
@@ -453,6 +456,18 @@ class _Rules:
                 # "Aoun condemned the strike": whoever carried out the strike told of before
                 return self._antecedent_agents(head, event)
         return []
+
+    def _named_capital(self, noun) -> MentionSpan | None:
+        """"the Lithuanian capital", "Ukraine's capital": the capital city, when the document names it."""
+        owner = self.owner(noun)
+        record = self.gazetteer.state(owner.text) if owner is not None and owner.type is EntityType.STATE else None
+        if record is None or not record.capital:
+            return None
+        wanted = normalize(record.capital)
+        return next(
+            (m for m in self.analysis.mentions if m.type is EntityType.LOCATION and not m.via_coreference and normalize(m.text) == wanted),
+            None,
+        )
 
     def _pair_anaphor(self, noun) -> list[MentionSpan]:
         """"the two leaders", "both countries", "the two sides": the last pair of
@@ -551,6 +566,9 @@ class _Rules:
             # "Rosmar, which London said helps Moscow": the parser hangs the reported verb on
             # "said" as its complement; its subject is the relative clause's antecedent
             return self._entity(verb.head.head, deep=False), False
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in {"by", "after", "before", "since", "while", "upon"} \
+                and verb.head.head.pos_ in {"VERB", "AUX"}:
+            return self.subjects(verb.head.head)  # "Lithuania responded by expelling ...": the responder expels
         if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.dep_ == "acomp":
             return self.subjects(verb.head.head)  # "Turkey is ready to host talks": the copula's subject
         if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:

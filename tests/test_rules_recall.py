@@ -108,6 +108,13 @@ CASES = [
     ("India banned imports from Turkey.", {("India", "sanctions", "Turkey", A)}),
     ("Russian troops crossed into Georgia.", {("Russia", "intervenesIn", "Georgia", A)}),
     ("Iraq expelled the Swedish ambassador.", {("Iraq", "sanctions", "Sweden", A)}),
+    # "responded by expelling": the responder expels; conjoined name modifiers own each side
+    ("Lithuania responded the next day by expelling two Belarusian diplomats.", {("Lithuania", "sanctions", "Belarus", A)}),
+    ("Qatari Prime Minister Mohammed Al Thani met with the Congolese and M23 delegations separately.",
+     {("Mohammed Al Thani", "meetsWith", "Democratic Republic of Congo", A), ("Mohammed Al Thani", "meetsWith", "M23", A)}),
+    # "the Lithuanian capital" is the capital the document names
+    ("A journalist was shot in Vilnius. Mikalai Harbunou, 38, had lived in the Lithuanian capital since 2021.",
+     {("Mikalai Harbunou", "livesIn", "Vilnius", A)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
