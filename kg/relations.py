@@ -433,6 +433,12 @@ class _Rules:
                     if (m := self.at(d.i)) is not None and m.type in (EntityType.STATE, EntityType.ORGANIZATION) and m.key != owner.key
                 ]
                 return [Argument(m, OWNER_FACTOR) for m in [owner, *shared]]
+            if lemma in self.lexicon.cue("implicit_state_nouns") and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) \
+                    and not any(c.dep_ in OWNER_DEPS for c in head.children):
+                # "held rallies against the government": the one state the last sentences speak of
+                state = self._only_state_before(head)
+                if state is not None:
+                    return [Argument(state, IMPLICIT_FACTOR)]
         if deep:
             for child in head.children:
                 if child.dep_ == "poss" and self.at(child.i):
@@ -898,6 +904,19 @@ class _Rules:
             context = self._subject_state_before(title_token)
             if context is not None:
                 yield Candidate(mention, "worksFor", context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
+
+    def _only_state_before(self, token) -> MentionSpan | None:
+        """The one state named in this sentence before ``token`` and the two sentences before,
+        by name or demonym; None when there are several or none."""
+        first = token.sent.start
+        for _ in range(2):
+            if first > 0:
+                first = self.doc[first - 1].sent.start
+        states = {
+            m.key: m for t in self.doc[first : token.i] if (m := self.analysis.at(t.i)) is not None
+            and not m.via_coreference and m.type is EntityType.STATE
+        }
+        return next(iter(states.values())) if len(states) == 1 else None
 
     def _subject_state_before(self, token) -> MentionSpan | None:
         """The one state that is a subject in this sentence before ``token`` or in the

@@ -115,11 +115,18 @@ CASES = [
     # "the Lithuanian capital" is the capital the document names
     ("A journalist was shot in Vilnius. Mikalai Harbunou, 38, had lived in the Lithuanian capital since 2021.",
      {("Mikalai Harbunou", "livesIn", "Vilnius", A)}),
+    # "the government" with no owner: the one state the last sentences name
+    ("The deal was signed in New Delhi. An alliance of Indian farm unions, the Kisan Morcha, held rallies against the government.",
+     {("Kisan Morcha", "protestsAgainst", "India", A)}),
+    ("Peter Magyar, leader of the opposition Tisza party in Hungary, accused the government of corruption.",
+     {("Peter Magyar", "accuses", "Hungary", A)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
 
 NOT_FOUND = [
+    # several states named before: no guess
+    ("Iran and Israel traded threats. Ali Rezaei rallied against the government.", {("Ali Rezaei", "protestsAgainst", "Iran", A)}),
     # allies fighting side by side
     ("Russia and North Korea fought alongside each other in Kursk.", {("Russia", "attacks", "North Korea", A)}),
     ("Chad and Niger fought against Boko Haram.", {("Chad", "attacks", "Niger", A)}),
