@@ -1421,6 +1421,13 @@ class _Rules:
                 link = None  # "would welcome talks with X": the event noun takes its verb's clause
             if link in (None, "xcomp", "conj", "aux") and any(c.dep_ == "neg" for c in children):
                 negated = True
+            if link in (None, "xcomp", "conj") and any(
+                c.dep_ in ACTIVE_SUBJECT_DEPS and any(d.dep_ in {"det", "preconj"} and d.lower_ == "neither" for d in c.children)
+                for c in children
+            ):
+                negated = True  # "Neither France nor Germany criticized Israel"
+            if link == "ccomp" and (token.lemma_.lower() in cues["hypothetical_clause_governors"] or token.lower_ in cues["hypothetical_clause_governors"]):
+                hypothetical = True  # "Kyiv hopes Berlin will deliver Taurus missiles"
             if link in (None, "xcomp", "conj") and not (threat and link in (None, "xcomp")) and any(
                 c.dep_ in {"aux", "auxpass"} and c.lower_ in cues["modal_auxiliaries"] for c in children
             ):

@@ -120,6 +120,12 @@ CASES = [
      {("Kisan Morcha", "protestsAgainst", "India", A)}),
     ("Peter Magyar, leader of the opposition Tisza party in Hungary, accused the government of corruption.",
      {("Peter Magyar", "accuses", "Hungary", A)}),
+    # modality: "neither ... nor" negates; what one hopes or fears will happen is hypothetical
+    ("Neither France nor Germany criticized Israel.", {("France", "criticizes", "Israel", N), ("Germany", "criticizes", "Israel", N)}),
+    ("Zelensky hopes that Germany will deliver missiles to Ukraine.", {("Germany", "aids", "Ukraine", H)}),
+    ("Seoul fears that Pyongyang will attack Japan.", {("North Korea", "attacks", "Japan", H)}),
+    # drones and air defence systems are military aid
+    ("Officials said China may be providing drones to Russia.", {("China", "aids", "Russia", H)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
