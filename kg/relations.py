@@ -529,6 +529,13 @@ class _Rules:
                     mention = self.at(pobj.i)
                     if pobj.dep_ == "pobj" and mention and mention.type in (EntityType.STATE, EntityType.ORGANIZATION):
                         return mention
+            if child.dep_ == "acl" and child.tag_ == "VBN" and child.lemma_.lower() in self.lexicon.cue("dispatch_verbs"):
+                # "drones launched by Russia", "troops sent by Moscow": whoever sent them owns them
+                for agent in (a for a in child.children if a.dep_ == "agent"):
+                    for pobj in (p for p in agent.children if p.dep_ == "pobj"):
+                        mention = self.at(pobj.i)
+                        if mention and mention.type in (EntityType.STATE, EntityType.ORGANIZATION):
+                            return mention
         return None
 
     def subjects(self, verb) -> tuple[list[Argument], bool]:
@@ -567,6 +574,8 @@ class _Rules:
             patients = [c for c in holder.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
             if patients and holder.lemma_.lower() in ACCUSATION_VERBS:  # "the UAE is accused of arming the RSF"
                 return self.entities(patients[0]), False
+            if holder.dep_ == "acl" and holder.tag_ == "VBN" and holder.lemma_.lower() in ACCUSATION_VERBS:
+                return self._entity(holder.head, deep=False), False  # "Russia, accused of shelling X, ..."
         if verb.dep_ in {"xcomp", "ccomp"} and verb.head.dep_ == "relcl" and verb.head.lemma_.lower() in self.lexicon.cue("speech_verbs") \
                 and verb.head.left_edge.lower_ in RELATIVE_PRONOUNS:
             # "Rosmar, which London said helps Moscow": the parser hangs the reported verb on

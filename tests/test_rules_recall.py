@@ -126,6 +126,10 @@ CASES = [
     ("Seoul fears that Pyongyang will attack Japan.", {("North Korea", "attacks", "Japan", H)}),
     # drones and air defence systems are military aid
     ("Officials said China may be providing drones to Russia.", {("China", "aids", "Russia", H)}),
+    # receiving from a state; an owner named by who launched it; "X, accused of Y-ing"
+    ("Ukraine received weapons from Germany.", {("Germany", "aids", "Ukraine", A)}),
+    ("The drones, launched by Russia, struck Kyiv.", {("Russia", "attacks", "Ukraine", A)}),
+    ("Russia, accused of shelling Zaporizhzhia, denied the claim.", {("Russia", "attacks", "Zaporizhzhia", R)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
