@@ -1163,6 +1163,8 @@ class _Rules:
                 # "a rally against the Kremlin's war", "protests against US pressure"
                 targets = [a for pobj in objects for a in self.entities(pobj, deep=True)]
             agents, modality = self._event_agents(noun, event)
+            if not targets and agents and event.relation in HOSTILE_RELATIONS:
+                targets = self._warned_party(noun)
             if not targets and agents and event.relation in ANAPHORIC_EVENTS:
                 # "if London joined the strikes": the strikes told of before, on the Houthis
                 targets = self._antecedent_targets(noun, event)
@@ -1182,6 +1184,17 @@ class _Rules:
                         agent.mention, event.relation, target.mention, "event-noun",
                         RULE_CONFIDENCE["event-noun"] * agent.factor * target.factor, noun.i, modality,
                     )
+
+    def _warned_party(self, noun) -> list[Argument]:
+        """"warned Iran that he would order new strikes": a hostile act threatened in a warning
+        is aimed at the one warned."""
+        clause = noun
+        while clause.dep_ not in {"ccomp", "ROOT"} and clause.head.i != clause.i:
+            clause = clause.head
+        warner = clause.head
+        if clause.dep_ != "ccomp" or warner.lemma_.lower() not in {"warn", "threaten", "caution"}:
+            return []
+        return [a for c in warner.children if c.dep_ in OBJECT_DEPS for a in self.entities(c)]
 
     def _event_targets(self, noun) -> list[Argument]:
         event = self.event_noun(noun)

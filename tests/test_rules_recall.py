@@ -130,6 +130,8 @@ CASES = [
     ("Ukraine received weapons from Germany.", {("Germany", "aids", "Ukraine", A)}),
     ("The drones, launched by Russia, struck Kyiv.", {("Russia", "attacks", "Ukraine", A)}),
     ("Russia, accused of shelling Zaporizhzhia, denied the claim.", {("Russia", "attacks", "Zaporizhzhia", R)}),
+    # a hostile act threatened in a warning is aimed at the one warned
+    ("Trump warned Venezuela that the US would impose new sanctions.", {("United States", "sanctions", "Venezuela", H)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
