@@ -1273,6 +1273,24 @@ class _Rules:
                     one.mention, relation, other.mention, "event-noun",
                     RULE_CONFIDENCE["event-noun"] * one.factor * other.factor, noun.i, modality,
                 )
+        if len(sides) < 2:
+            return
+        # "offering the Vatican as a venue for any future talks between the two countries": whoever
+        # hosts, offers or arranges the talks facilitates them
+        governor = noun
+        while governor.dep_ in {"dobj", "pobj", "prep", "attr", "oprd", "appos"} and governor.head.i != governor.i:
+            governor = governor.head
+        if governor.pos_ == "VERB" and governor.lemma_.lower() in self.lexicon.cue("facilitation_verbs") \
+                and not self._verb_frames(governor, "facilitates"):  # "hosted talks between": the verb's own frame reads it
+            keys = {side.mention.key for side in sides}
+            for host in self.subjects(governor)[0]:
+                if host.mention.key in keys:
+                    continue
+                for side in sides:
+                    yield Candidate(
+                        host.mention, "facilitates", side.mention, "event-noun",
+                        RULE_CONFIDENCE["event-noun"] * host.factor * side.factor, noun.i, modality,
+                    )
 
     @staticmethod
     def _prepositional_objects(holder, preps) -> list:
@@ -1494,6 +1512,8 @@ class _Rules:
             c.dep_ == "amod" and c.lower_ in cues["hypothetical_modifiers"] for c in trigger.children
         ):
             hypothetical = True  # "any future talks between X and Y", "a possible invasion of X"
+        if trigger.pos_ in {"NOUN", "PROPN"} and trigger.dep_ in OBJECT_DEPS and trigger.head.lemma_.lower() in cues["hypothetical_governors"]:
+            hypothetical = True  # "Russia proposed talks between Armenia and Azerbaijan": offered, not held
         if not reported:
             reported = self._according_to_below(trigger)
         if negated:

@@ -132,6 +132,9 @@ CASES = [
     ("Russia, accused of shelling Zaporizhzhia, denied the claim.", {("Russia", "attacks", "Zaporizhzhia", R)}),
     # a hostile act threatened in a warning is aimed at the one warned
     ("Trump warned Venezuela that the US would impose new sanctions.", {("United States", "sanctions", "Venezuela", H)}),
+    # proposing talks between two parties: facilitating them, the talks not yet held
+    ("Russia proposed talks between Armenia and Azerbaijan.",
+     {("Armenia", "meetsWith", "Azerbaijan", H), ("Russia", "facilitates", "Armenia", H), ("Russia", "facilitates", "Azerbaijan", H)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
