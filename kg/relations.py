@@ -765,6 +765,30 @@ class _Rules:
                         RULE_CONFIDENCE["verb-threat"] * speaker.factor * target.factor, verb.head.i,
                     )
 
+    def death_in_event_relations(self) -> Iterator[Candidate]:
+        """"Anas al-Sharif died in an Israeli strike", "X was killed in a Russian drone attack":
+        whoever carried out the attack killed the one who died in it."""
+        for verb in self.doc:
+            lemma = verb.lemma_.lower()
+            if verb.pos_ != "VERB" or lemma not in self.lexicon.cue("death_verbs"):
+                continue
+            subject_deps = PASSIVE_SUBJECT_DEPS if lemma == "kill" else ACTIVE_SUBJECT_DEPS
+            if lemma == "kill" and not any(c.dep_ == "auxpass" for c in verb.children):
+                continue  # "killed" active is the verb frame's
+            victims = [a for c in verb.children if c.dep_ in subject_deps for a in self.entities(c)]
+            victims = [v for v in victims if v.mention.type is EntityType.PERSON]
+            for event_noun in self._prepositional_objects(verb, {"in", "during"}):
+                event = self.event_noun(event_noun)
+                if event is None or event.relation not in {"attacks", "kills"}:
+                    continue
+                agents, _ = self._event_agents(event_noun, event)
+                for agent in agents:
+                    for victim in victims:
+                        yield Candidate(
+                            agent.mention, "kills", victim.mention, "event-noun",
+                            RULE_CONFIDENCE["event-noun"] * agent.factor * victim.factor, verb.i,
+                        )
+
     def collective_relations(self) -> Iterator[Candidate]:
         """"Russia and China met", "the two leaders agreed to ...": conjoined subjects of a
         verb of meeting or agreeing, with no party named after it, act with each other."""
@@ -1571,6 +1595,7 @@ def extract_relations(
         *rules.verb_relations(),
         *rules.collective_relations(),
         *rules.consequence_threats(),
+        *rules.death_in_event_relations(),
         *rules.title_relations(),
         *rules.of_which_relations(),
         *rules.event_noun_relations(),

@@ -135,11 +135,15 @@ CASES = [
     # proposing talks between two parties: facilitating them, the talks not yet held
     ("Russia proposed talks between Armenia and Azerbaijan.",
      {("Armenia", "meetsWith", "Azerbaijan", H), ("Russia", "facilitates", "Armenia", H), ("Russia", "facilitates", "Azerbaijan", H)}),
+    # dying in an attack: killed by whoever attacked
+    ("The journalist Anas al-Sharif died in an Israeli strike.", {("Israel", "kills", "Anas al-Sharif", A)}),
+    ("Omar Saleh was killed in a Russian drone attack on Kharkiv.", {("Russia", "kills", "Omar Saleh", A)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
 
 NOT_FOUND = [
+    ("Omar Saleh died in a car crash near Odesa.", {("Ukraine", "kills", "Omar Saleh", A)}),
     # several states named before: no guess
     ("Iran and Israel traded threats. Ali Rezaei rallied against the government.", {("Ali Rezaei", "protestsAgainst", "Iran", A)}),
     # allies fighting side by side
