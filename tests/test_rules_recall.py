@@ -138,6 +138,8 @@ CASES = [
     # dying in an attack: killed by whoever attacked
     ("The journalist Anas al-Sharif died in an Israeli strike.", {("Israel", "kills", "Anas al-Sharif", A)}),
     ("Omar Saleh was killed in a Russian drone attack on Kharkiv.", {("Russia", "kills", "Omar Saleh", A)}),
+    # solidarity with, commitment to: support
+    ("Japan voiced solidarity with the Philippines.", {("Japan", "supports", "Philippines", A)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
