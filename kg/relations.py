@@ -1186,6 +1186,9 @@ class _Rules:
             if not targets and event.relation == "protestsAgainst":
                 # "a rally against the Kremlin's war", "protests against US pressure"
                 targets = [a for pobj in objects for a in self.entities(pobj, deep=True)]
+            if not targets and event.relation == "protestsAgainst":
+                # "joined the rallies outside the Georgian parliament": the state whose seat it is
+                targets = [a for pobj in self._prepositional_objects(noun, {"outside"}) for a in self.entities(pobj)]
             agents, modality = self._event_agents(noun, event)
             if not targets and agents and event.relation in HOSTILE_RELATIONS:
                 targets = self._warned_party(noun)

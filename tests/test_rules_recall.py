@@ -140,6 +140,10 @@ CASES = [
     ("Omar Saleh was killed in a Russian drone attack on Kharkiv.", {("Russia", "kills", "Omar Saleh", A)}),
     # solidarity with, commitment to: support
     ("Japan voiced solidarity with the Philippines.", {("Japan", "supports", "Philippines", A)}),
+    # a protest outside a state's parliament or embassy is against that state
+    ("Nino Kapanadze has joined the rallies outside the Georgian parliament every night.",
+     {("Nino Kapanadze", "protestsAgainst", "Georgia", A)}),
+    ("Olga Petrova protested outside the Belarusian embassy in Vilnius.", {("Olga Petrova", "protestsAgainst", "Belarus", A)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
 ]
