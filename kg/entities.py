@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from functools import cache
 from dataclasses import dataclass, field
+from enum import Enum
 
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon, title_head
@@ -131,14 +132,7 @@ class _EntityBuilder:
         if not text or not any(c.isalpha() for c in text):
             return None
         organization = self._organization(span, text)
-        if label == "ORG" and self.gazetteer.is_place(text) and not organization:
-            label = "GPE"  # "Boise" tagged as an organization
-        elif label in {"ORG", "GPE", "LOC"} and self._looks_like_person(span, text):
-            label = "PERSON"  # "Marie Magdefrau Ferraro" tagged as an organization
-        if label == "PERSON" and organization:
-            label = "ORG"  # "Xinhua said" tagged as a person: the whole name is a known organization's
-        if label == "PERSON" and self.gazetteer.is_place(text) and (_after_locative(span) or self._place_not_person(span, text)):
-            label = "GPE"  # "in Heuchelheim", "smoke hung over Boise" tagged as a person
+        label = self._label(span, text, organization)
         if label == "PERSON":
             name, dropped = _person_name(span, self.lexicon)
             if not name or name.islower():
@@ -173,6 +167,72 @@ class _EntityBuilder:
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
         return None
 
+    def _label(self, span, text: str, organization) -> str:
+        """The spaCy label a span is typed by: the tagger's, unless the gazetteers or the
+        words around the name say otherwise. The words around a name are the stronger
+        evidence: the tagger reads "Greenland" or "Belaruskali" as people, but "the town
+        of Bint Jbeil" is a place and "manager of Bradley First Air" works for an organization."""
+        label = span.label_
+        if label not in PLACE_LABELS | {"PERSON", "ORG"}:
+            return label
+        if label == "PERSON" and organization:
+            return "ORG"  # "Xinhua said" tagged as a person: the whole name is a known organization's
+        known_place = self._known_place(text)
+        around = context_category(span, self.lexicon)
+        if label == "PERSON" and around in (Context.EMPLOYER, Context.ORGANIZATION) and self._person_like(text):
+            return label  # "Fred Coe, a director-producer", "author of Rip Van Winkle": a first name is stronger
+        if around is Context.EMPLOYER:
+            # "manager of X", "X spokesman", "X's president": X employs people, it is no person
+            return label if label != "PERSON" else "GPE" if known_place else "ORG"
+        if around is Context.ORGANIZATION and not known_place:
+            return "ORG"  # "potash producer Belaruskali"
+        if around is Context.PLACE and not organization:
+            return label if label in PLACE_LABELS else "GPE"  # "the town of Bint Jbeil", "the Kerem Shalom crossing"
+        if around is Context.PERSON and not (known_place or organization):
+            return "PERSON"  # "actress Angie Dickinson"
+        if label != "ORG" and person_cue(span, self.lexicon):
+            # "Albrecht, 54,", "Wright said", "Anderson's sister": a person whatever a gazetteer of
+            # towns says ("Wright", "Anderson" are towns as well); organizations speak too
+            if label == "PERSON" or not (known_place or organization):
+                return "PERSON"
+        if label == "PERSON" and (kind := self._name_ending(text)) is not None:
+            return kind  # "Golden Pier Logistics", "Trapper Creek" tagged as people
+        if label == "ORG" and self.gazetteer.is_place(text) and not organization:
+            return "GPE"  # "Boise" tagged as an organization
+        if label in {"ORG", "GPE", "LOC"} and self._looks_like_person(span, text):
+            return "PERSON"  # "Marie Magdefrau Ferraro" tagged as an organization
+        if label == "PERSON" and self.gazetteer.is_place(text) and (_after_locative(span) or self._place_not_person(span, text)):
+            return "GPE"  # "in Heuchelheim", "smoke hung over Boise" tagged as a person
+        return label
+
+    def _person_like(self, text: str) -> bool:
+        """Two to four capitalised words that start with a known first name and hold no
+        organization or place word: "Fred Coe", not "Bradley First Air"."""
+        words = text.split()
+        if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            return False
+        lowered = {w.lower().strip(",") for w in words}
+        if lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words")):
+            return False
+        return gender_of(words[0]) != "unknown"
+
+    def _name_ending(self, text: str) -> str | None:
+        """"ORG" or "GPE" for a name of several words that ends in an organization or a
+        place word and does not start with a first name: "Golden Pier Logistics",
+        "Trapper Creek"; not "Frank Church", whose first name makes him a person."""
+        words = text.split()
+        if len(words) < 2 or gender_of(words[0]) != "unknown":
+            return None
+        last = words[-1].lower()
+        if last in self.lexicon.cue("organization_words"):
+            return "ORG"
+        if last in self.lexicon.cue("place_words") or last in self.lexicon.cue("place_nouns"):
+            return "GPE"
+        return None
+
+    def _known_place(self, text: str) -> bool:
+        return self.gazetteer.is_place(text) or self.gazetteer.state(text) is not None or self.gazetteer.seat(text) is not None
+
     def _organization(self, span, text: str):
         """The gazetteer's organization a span names: by its text, or by the key the
         gazetteer matcher gave the body of "U.S. Senate" read as "U.S." + "Senate"."""
@@ -191,15 +251,9 @@ class _EntityBuilder:
     def _looks_like_person(self, span, text: str) -> bool:
         """A capitalised name of two to four words that starts with a known first name
         and has no organization word in it, and that no gazetteer knows."""
-        words = text.split()
-        if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
-            return False
-        lowered = {w.lower().strip(",") for w in words}
-        if lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words")):
-            return False
         if self.gazetteer.state(text) or self.gazetteer.seat(text) or self.gazetteer.organization(text) or self.gazetteer.is_place(text):
             return False
-        return gender_of(words[0]) != "unknown"
+        return self._person_like(text)
 
     def _place_not_person(self, span, text: str) -> bool:
         """A known place the model read as a person: no first name starts it, no title
@@ -431,7 +485,116 @@ def _trim(span):
 
 
 def _after_locative(span) -> bool:
-    return span.start > 0 and span.doc[span.start - 1].lower_ in {"in", "at", "near", "from", "to", "outside", "into"}
+    """"in Heuchelheim", "near Boise": the object of a locative preposition. Not "from
+    Anderson's sister": a possessive names the owner of the preposition's object."""
+    return (
+        span.start > 0 and span.doc[span.start - 1].lower_ in {"in", "at", "near", "from", "to", "outside", "into"}
+        and span.root.dep_ != "poss"
+    )
+
+
+class Context(Enum):
+    """What the common nouns around a name say it names."""
+
+    PERSON = "person"  # "actress Angie Dickinson"
+    ORGANIZATION = "organization"  # "potash producer Belaruskali", "Pepperell, a textile maker"
+    PLACE = "place"  # "the town of Bint Jbeil", "the Kerem Shalom crossing", "Lazio province"
+    EMPLOYER = "employer"  # "manager of Bradley First Air", "Edison spokesman", "Greenland's premier"
+    RESIDENT = "resident"  # the noun "citizen", "resident", "native": a person, of a place
+
+
+# Kinds of title (titles.csv) that are posts people hold; a post's holder is a person and
+# what the post is "of" employs people: an organization or a state, never a person.
+PERSON_POSTS = frozenset({"leader", "official", "member", "professional"})
+RESIDENT_POSTS = frozenset({"citizen", "resident"})  # "U.S. citizen Sara Matzar", "a resident of Trapper Creek"
+POSSESSIVE_POSTS = frozenset({"leader"})  # "Greenland's premier"; not "Putin's spokesman"
+
+
+def noun_category(token, lexicon: Lexicon) -> Context | None:
+    """The kind of referent a common noun denotes, from the titles lexicon and the place
+    and organization words: "spokesman" a person's post, "producer" an organization,
+    "town" or "crossing" a place. Capitalised words are part of a name, not such nouns."""
+    nominal = token.pos_ == "NOUN" or (token.tag_ == "VBG" and any(c.dep_ == "compound" for c in token.children))
+    if not nominal or not token.is_lower:  # "the Kerem Shalom crossing" is parsed as a gerund at times
+        return None
+    word, lemma = token.lower_, token.lemma_.lower()
+    kinds = {t.kind for t in lexicon.titles.get(word, ()) + lexicon.titles.get(lemma, ())}
+    if kinds & PERSON_POSTS:
+        return Context.PERSON
+    if kinds & RESIDENT_POSTS:
+        return Context.RESIDENT
+    if "place" in kinds or lemma in lexicon.cue("place_nouns") or word in lexicon.cue("place_nouns"):
+        return Context.PLACE
+    if "org" in kinds:
+        return Context.ORGANIZATION
+    return None
+
+
+def context_category(span, lexicon: Lexicon) -> Context | None:
+    """What the nouns a name is tied to by the parse say it is.
+
+    A noun compounded in front of the name or in apposition to it is what the name
+    is ("producer Belaruskali", "Pepperell, a textile maker"). A noun the name
+    modifies or that it is the "of" of is where a place is ("the Kerem Shalom
+    crossing", "the town of Bint Jbeil") or, for a person's post, what employs
+    people ("Edison spokesman Kevin Kelly", "manager of Bradley First Air").
+    """
+    root = span.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.i >= span.end:
+            kind = noun_category(child, lexicon)
+            if kind is not None:
+                return Context.PERSON if kind is Context.RESIDENT else kind  # "Greenland, a territory"
+        if child.dep_ == "compound" and child.i < span.start and not _hyphenated(child):
+            kind = noun_category(child, lexicon)  # "producer Belaruskali"; not "state Supreme Court", "28-member Opera"
+            if kind in (Context.PERSON, Context.RESIDENT, Context.ORGANIZATION):
+                return Context.PERSON if kind is Context.RESIDENT else kind
+    head = root.head
+    if root.dep_ in {"compound", "nmod"} and head.i >= span.end:
+        kind = noun_category(head, lexicon)
+        if kind in (Context.PLACE, Context.RESIDENT):
+            return Context.PLACE  # "the Kerem Shalom crossing", "a Modesto native"
+        if kind is Context.PERSON and head.lemma_.lower() not in lexicon.cue("personal_staff_nouns"):
+            return Context.EMPLOYER  # "Edison spokesman"; not "Kennedy advisers"
+    between = span.doc[head.i + 1 : span.start]
+    if root.dep_ == "pobj" and head.lower_ in {"of", "for"} and head.head.i < head.i and all(t.dep_ in {"det", "amod", "poss", "nummod"} for t in between):
+        kind = noun_category(head.head, lexicon)  # "manager of the X", not "chairman of the subcommittee grilling X"
+        if kind in (Context.PLACE, Context.RESIDENT) and head.lower_ == "of":
+            return Context.PLACE
+        if kind is Context.PERSON:
+            return Context.EMPLOYER
+    if root.dep_ == "poss" and head.i >= span.end and head.is_lower and head.lower_ != "head":  # "Kennedy's head"
+        titles = lexicon.titles.get(head.lower_, ()) + lexicon.titles.get(head.lemma_.lower(), ())
+        if {t.kind for t in titles} & POSSESSIVE_POSTS:
+            return Context.EMPLOYER
+    return None
+
+
+def _hyphenated(token) -> bool:
+    """Part of a hyphenated word ("28-member", "director-producer")."""
+    doc = token.doc
+    return (token.i > 0 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_) or (
+        token.i + 1 < len(doc) and doc[token.i + 1].text == "-" and not token.whitespace_
+    )
+
+
+def person_cue(span, lexicon: Lexicon) -> bool:
+    """Words around a name that only a person's name has: an age in apposition ("Winter,
+    53,", "12-year-old Tanya"), a relative "who", a possessive of kin or of a life event
+    ("Anderson's sister", "Kennedy's assassination"), or saying something ("Lifa said")."""
+    doc, root = span.doc, span.root
+    after = doc[span.end : span.end + 3]
+    if len(after) >= 2 and after[0].text == "," and after[1].like_num and (len(after) == 2 or after[2].is_punct):
+        return True
+    if any(t.lower_ in {"who", "whose"} for t in after[:2]) and (after[0].lower_ in {"who", "whose"} or after[0].text == ","):
+        return True
+    if root.dep_ != "compound" and span.start >= 2 and doc[span.start - 1].lower_ == "old" and any(
+        t.lower_ == "year" for t in doc[max(0, span.start - 4) : span.start]
+    ):
+        return True  # "12-year-old Tanya"; not "a 55-year-old Los Alamitos truck driver"
+    if root.dep_ == "poss" and (root.head.lemma_.lower() in lexicon.cue("person_possessions") or root.head.lower_ in lexicon.cue("person_possessions")):
+        return True
+    return root.dep_ == "nsubj" and root.head.lemma_.lower() in lexicon.cue("speech_verbs")
 
 
 def _definite(token) -> bool:

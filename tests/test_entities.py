@@ -1,0 +1,103 @@
+"""The entity stage's typing and merging rules, one short sentence each.
+
+The sentences are parsed by kg's pipeline, then the tagger's entities are replaced by
+the labels a case gives, so that each case tests a rule of kg.entities against the
+tagger error it is written for, whatever the tagger of the day reads.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.entities import analyse_entities
+from kg.gazetteer import load_gazetteer
+from kg.lexicon import load_lexicon
+
+
+def analysed(text: str, labels: dict[str, str]):
+    """kg's entity analysis of ``text`` when the tagger labels each surface form of
+    ``labels`` (every occurrence) as given, and nothing else."""
+    from spacy.util import filter_spans
+
+    from kg.nlp import load
+
+    doc = load()(text)
+    spans = []
+    for surface, label in labels.items():
+        start = text.find(surface)
+        assert start >= 0, surface
+        while start >= 0:
+            span = doc.char_span(start, start + len(surface), label=label)
+            assert span is not None, surface
+            spans.append(span)
+            start = text.find(surface, start + 1)
+    doc.ents = filter_spans(spans)
+    return analyse_entities(doc, load_gazetteer(), load_lexicon())
+
+
+def types(text: str, labels: dict[str, str]) -> dict[str, str]:
+    """Each named mention's surface form and the type kg gives it."""
+    return {m.text: m.type.value for m in analysed(text, labels).mentions if not m.via_coreference}
+
+
+# ------------------------------------------------------------------ the words around a name
+
+CONTEXT_CASES = [
+    # a category noun in front of the name or in apposition says what it is
+    ("Belarusian potash producer Belaruskali was sanctioned on Tuesday.", {"Belaruskali": "PERSON"}, {"Belaruskali": "Organization"}),
+    ("Composer Zubin Talwar was born in Mumbai.", {"Zubin Talwar": "ORG"}, {"Zubin Talwar": "Person"}),
+    ("U.S. citizen Sara Matzar owned the house.", {"Sara Matzar": "ORG"}, {"Sara Matzar": "Person"}),
+    ("Greenland, a self-governing territory, is not for sale.", {"Greenland": "PERSON"}, {"Greenland": "Location"}),
+    # a place noun the name modifies, or is "of"
+    ("A drone strike hit the southern town of Bint Jbeil on Thursday.", {"Bint Jbeil": "PERSON"}, {"Bint Jbeil": "Location"}),
+    ("Aid trucks waited at the Kerem Shalom crossing for a week.", {"Kerem Shalom": "PERSON"}, {"Kerem Shalom": "Location"}),
+    # what a person's post is of, or whose post it is, employs people: no person
+    ("Bruce Jonasson, manager of Bradley First Air, said the pilots were safe.", {"Bradley First Air": "PERSON"},
+     {"Bradley First Air": "Organization"}),
+    ("Pepco spokesman Kevin Kelly said power was restored.", {"Pepco": "PERSON", "Kevin Kelly": "PERSON"},
+     {"Pepco": "Organization", "Kevin Kelly": "Person"}),
+    ("Greenland's premier said the island was not for sale.", {"Greenland": "PERSON"}, {"Greenland": "Location"}),
+    # ... but not a staff noun, a full name, a hyphenated or a place qualifier in front
+    ("Top Tolliver advisers met on Monday.", {"Tolliver": "PERSON"}, {"Tolliver": "Person"}),
+    ("Fred Coe, a director-producer, grew up in Nashville.", {"Fred Coe": "PERSON"}, {"Fred Coe": "Person"}),
+    ("The 28-member Shanghai Opera left on Monday.", {"Shanghai Opera": "ORG"}, {"Shanghai Opera": "Organization"}),
+    ("The state Supreme Court overturned the law.", {"Supreme Court": "ORG"}, {"Supreme Court": "Organization"}),
+    # words only a person's name has
+    ("Albrecht, 54, is a former professor of economics.", {"Albrecht": "GPE"}, {"Albrecht": "Person"}),
+    ("Copland, who was born in Brooklyn, lives upstate.", {"Copland": "GPE", "Brooklyn": "GPE"},
+     {"Copland": "Person", "Brooklyn": "Location"}),
+    ("Lifa said the rig capsized.", {"Lifa": "GPE"}, {"Lifa": "Person"}),
+    ("One message came from Anderson's sister.", {"Anderson": "PERSON"}, {"Anderson": "Person"}),
+    ("Oswald fired into Kennedy's motorcade.", {"Oswald": "PERSON", "Kennedy": "PERSON"}, {"Oswald": "Person", "Kennedy": "Person"}),
+    ("The 12-year-old Tanya died on Saturday.", {"Tanya": "GPE"}, {"Tanya": "Person"}),
+    # ... and a place keeps its own
+    ("Smoke hung over Boise on Monday.", {"Boise": "PERSON"}, {"Boise": "Location"}),
+    ("A 55-year-old Los Alamitos truck driver was convicted.", {"Los Alamitos": "GPE"}, {"Los Alamitos": "Location"}),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), CONTEXT_CASES, ids=[c[0][:40] for c in CONTEXT_CASES])
+def test_words_around_a_name_type_it(text, labels, expected):
+    found = types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
+
+
+NAME_ENDING_CASES = [
+    # a name that ends in an organization or place word and starts with no first name
+    ("Sea Lotus Shipping and Golden Pier Logistics were sanctioned.", {"Golden Pier Logistics": "PERSON"},
+     {"Golden Pier Logistics": "Organization"}),
+    ("Norman Vaughan lives near Trapper Creek.", {"Norman Vaughan": "PERSON", "Trapper Creek": "PERSON"},
+     {"Norman Vaughan": "Person", "Trapper Creek": "Location"}),
+    # a first name keeps a person a person
+    ("Frank Church chaired the committee.", {"Frank Church": "PERSON"}, {"Frank Church": "Person"}),
+    # an organization word keeps an organization from being read as a person by its first word
+    ("He holds a doctorate from Virginia Tech.", {"Virginia Tech": "ORG"}, {"Virginia Tech": "Organization"}),
+    ("He owned the radio station Celeste FM.", {"Celeste FM": "ORG"}, {"Celeste FM": "Organization"}),
+    ("Marie Magdefrau Ferraro won the seat.", {"Marie Magdefrau Ferraro": "ORG"}, {"Marie Magdefrau Ferraro": "Person"}),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), NAME_ENDING_CASES, ids=[c[0][:40] for c in NAME_ENDING_CASES])
+def test_the_words_of_a_name_type_it(text, labels, expected):
+    found = types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
