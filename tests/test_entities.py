@@ -101,3 +101,28 @@ NAME_ENDING_CASES = [
 def test_the_words_of_a_name_type_it(text, labels, expected):
     found = types(text, labels)
     assert {name: found.get(name) for name in expected} == expected
+
+
+PLACE_READ_AS_PERSON_CASES = [
+    # a known place needs a place's syntax: a locative, a place after a comma, a conjoined place
+    ("Smoke from the fires hung over Boise on Monday.", {"Boise": "PERSON"}, {"Boise": "Location"}),
+    ("Kulm lies south of Jamestown.", {"Kulm": "GPE", "Jamestown": "PERSON"}, {"Jamestown": "Location"}),
+    # ... for many surnames are towns as well
+    ("Dole had pinned his hopes on North Carolina.", {"Dole": "PERSON", "North Carolina": "GPE"}, {"Dole": "Person"}),
+    ("Oswald fired at Kennedy from the sixth floor.", {"Oswald": "PERSON", "Kennedy": "PERSON"}, {"Kennedy": "Person"}),
+    ("Pereira shot Mendes on Dec. 22.", {"Pereira": "PERSON", "Mendes": "PERSON"}, {"Mendes": "Person"}),
+    # a state's name or a US state's abbreviation needs no more
+    ("Qian left for Pakistan, Bangladesh, Sri Lanka and Iran.", {"Qian": "PERSON", "Sri Lanka": "PERSON"}, {"Sri Lanka": "State"}),
+    ("Born in Memphis, Tenn., he moved north.", {"Memphis": "GPE", "Tenn.": "PERSON"}, {"Tenn.": "Location"}),
+    ("President Ilham Aliyev met Azerbaijani diplomats.", {"Ilham Aliyev": "PERSON", "Azerbaijani": "PERSON"}, {"Azerbaijani": "State"}),
+    # a name no gazetteer knows needs a strong locative or a state after a comma
+    ("The plane could have landed in Gyandzha.", {"Gyandzha": "PERSON"}, {"Gyandzha": "Location"}),
+    ("The depot at Quill Wells, Texas, closed.", {"Quill Wells": "PERSON", "Texas": "GPE"}, {"Quill Wells": "Location"}),
+    ("Police questioned Brandvold about the fire.", {"Brandvold": "PERSON"}, {"Brandvold": "Person"}),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), PLACE_READ_AS_PERSON_CASES, ids=[c[0][:40] for c in PLACE_READ_AS_PERSON_CASES])
+def test_a_place_read_as_a_person_is_a_place_only_with_a_place_s_syntax(text, labels, expected):
+    found = types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
