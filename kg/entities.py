@@ -77,11 +77,11 @@ def _surface(text: str) -> str:
 
 def _person_name(span, lexicon: Lexicon) -> tuple[str, int]:
     """The name without leading titles and honorifics, and how many tokens were dropped."""
-    honorifics = lexicon.cue("honorifics")
+    titles = lexicon.cue("honorifics") | lexicon.cue("government_organ_words")
     tokens = list(span)
     dropped = 0
     while tokens and (
-        tokens[0].lower_.rstrip(".") in honorifics or tokens[0].lower_ in lexicon.titles or tokens[0].is_punct
+        tokens[0].lower_.rstrip(".") in titles or tokens[0].lower_ in lexicon.titles or tokens[0].is_punct
     ) and len(tokens) > 1:
         tokens.pop(0)
         dropped += 1
@@ -127,6 +127,7 @@ class _EntityBuilder:
         span = _trim(span)
         if span is None:
             return None
+        span = self._without_trailing_title(span)
         label = span.label_
         text = _surface(span.text)
         if not text or not any(c.isalpha() for c in text):
@@ -153,7 +154,7 @@ class _EntityBuilder:
         if organ is not None:
             return self._state(span, text, organ)  # "the Russian Foreign Ministry" speaks for Russia
         seat = self.gazetteer.seat(text)
-        if seat is not None and (not self.gazetteer.is_capital_city(text) or _acts(span, self.lexicon.event_nouns)):
+        if seat is not None and (not self.gazetteer.is_capital_city(text) or (_acts(span, self.lexicon.event_nouns) and not _dateline(span))):
             return self._state(span, text, seat)
         if organization is not None and label in PLACE_LABELS | {"ORG", "NORP", "PERSON"}:
             self.names[organization.key] = organization.name
@@ -166,6 +167,21 @@ class _EntityBuilder:
         if label == "ORG":
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
         return None
+
+    def _without_trailing_title(self, span):
+        """"Coast Guard Lt. Steve Hardy" read as "Coast Guard Lt" and a person: the title
+        in front of a name is neither the organization's nor a name."""
+        from spacy.tokens import Span
+
+        end = span.end
+        following = self.doc[end] if end < len(self.doc) else None
+        if following is not None and following.text == "." and end + 1 < len(self.doc):
+            following = self.doc[end + 1]  # "Lt" "." "Steve": the abbreviation's full stop split off
+        while end - span.start > 1 and following is not None and following.is_title and self._is_post_word(self.doc[end - 1]):
+            end -= 1
+        if end == span.end or span.label_ == "PERSON":
+            return span
+        return Span(self.doc, span.start, end, label=span.label_, kb_id=span.kb_id_)
 
     def _label(self, span, text: str, organization) -> str:
         """The spaCy label a span is typed by: the tagger's, unless the gazetteers or the
@@ -199,11 +215,17 @@ class _EntityBuilder:
             return kind  # "Golden Pier Logistics", "Trapper Creek" tagged as people
         if label == "ORG" and self.gazetteer.is_place(text) and not organization:
             return "GPE"  # "Boise" tagged as an organization
-        if label in {"ORG", "GPE", "LOC"} and self._looks_like_person(span, text):
-            return "PERSON"  # "Marie Magdefrau Ferraro" tagged as an organization
+        if label in {"ORG", "GPE", "LOC"} and (self._looks_like_person(span, text) or self._titled_person(span)):
+            return "PERSON"  # "Marie Magdefrau Ferraro", "(Secretary of) State Marco Rubio" tagged as an organization
         if label == "PERSON" and self._place_read_as_person(span, text):
             return "GPE"  # "in Heuchelheim", "smoke hung over Boise", "in Gyandzha" tagged as a person
         return label
+
+    def _titled_person(self, span) -> bool:
+        """A person's name behind words of a title: "State Marco Rubio" (of "Secretary of
+        State"), "Interior Mauri Pekkarinen"; _person_name drops the title's words."""
+        name, dropped = _person_name(span, self.lexicon)
+        return dropped > 0 and self._person_like(name)
 
     def _person_like(self, text: str) -> bool:
         """Two to four capitalised words that start with a known first name and hold no
@@ -304,6 +326,11 @@ class _EntityBuilder:
             if self.gazetteer.is_us_state(after) or self.gazetteer.state(after) is not None or (not strict and self.gazetteer.is_place(after)):
                 return True
         return False
+
+    def _is_post_word(self, token) -> bool:
+        """A capitalised honorific or person's post ("Lt.", "Director"); not "County"."""
+        posts = {t.kind for t in self.lexicon.titles.get(token.lower_, ())}
+        return token.is_title and (token.lower_.rstrip(".") in self.lexicon.cue("honorifics") or bool(posts & PERSON_POSTS))
 
     def _is_title_word(self, token) -> bool:
         return token.is_title and (token.lower_.rstrip(".") in self.lexicon.cue("honorifics") or token.lower_ in self.lexicon.titles)
@@ -508,6 +535,27 @@ def gender_of(first_name: str) -> str:
     return {"mostly_male": "male", "mostly_female": "female"}.get(gender, gender)
 
 
+# Dashes that separate, written with spaces around them: a dateline from its story
+# ("TBILISI - Nino Kapanadze"), CoNLL04's "_"; a hyphen inside a name has none.
+SEPARATING_DASHES = frozenset({"-", "--", "–", "—", "_"})
+
+
+def split_at_dashes(span) -> list:
+    """The pieces of an entity the tagger ran across a separating dash: "TBILISI - Nino
+    Kapanadze" is the dateline's place and a person, each typed on its own."""
+    from spacy.tokens import Span
+
+    doc, pieces, start = span.doc, [], span.start
+    for token in span:
+        spaced = token.i > 0 and doc[token.i - 1].whitespace_ and token.whitespace_
+        if token.text in SEPARATING_DASHES and spaced and start < token.i:
+            pieces.append(Span(doc, start, token.i, label=span.label_))
+            start = token.i + 1
+    if not pieces:
+        return [span]
+    return pieces + ([Span(doc, start, span.end, label=span.label_)] if start < span.end else [])
+
+
 def _trim(span):
     """Cut an entity at an opening bracket ("Union of Democratic Forces ( SDS") and
     drop a sentence's full stop or a comma the model took in ("Nevada .")."""
@@ -529,6 +577,15 @@ LOCATIVES = frozenset({"in", "near", "outside", "into", "over", "across", "aroun
 LOCATIVES_AFTER_NOUNS = LOCATIVES | {"at", "from", "to"}
 LOCATIVES_FOR_UNKNOWN_NAMES = frozenset({"in", "near", "outside", "inside", "throughout"})
 DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
+
+
+def _dateline(span) -> bool:
+    """"MINSK, March 18 (Agency) -", "TBILISI -": a place in capitals opening a line,
+    followed by a comma, a dash or a bracket, is where the story was filed, never an actor."""
+    doc = span.doc
+    opens_line = span.start == 0 or "\n" in doc[span.start - 1].text_with_ws or doc[span.start - 1].is_space
+    following = doc[span.end].text if span.end < len(doc) else ""
+    return opens_line and span.text.isupper() and following in {",", "(", *SEPARATING_DASHES}
 
 
 def _after_locative(span, prepositions: frozenset[str] = LOCATIVES, after_nouns: frozenset[str] = LOCATIVES_AFTER_NOUNS) -> bool:
@@ -609,7 +666,9 @@ def context_category(span, lexicon: Lexicon) -> Context | None:
             return Context.EMPLOYER  # "Edison spokesman"; not "Kennedy advisers"
     between = span.doc[head.i + 1 : span.start]
     if root.dep_ == "pobj" and head.lower_ in {"of", "for"} and head.head.i < head.i and all(t.dep_ in {"det", "amod", "poss", "nummod"} for t in between):
-        kind = noun_category(head.head, lexicon)  # "manager of the X", not "chairman of the subcommittee grilling X"
+        # "manager of the X", not "chairman of the subcommittee grilling X"; the noun just before
+        # "of" as well, where the parse hangs "of" on another ("a jeweler and president of X")
+        kind = noun_category(head.head, lexicon) or (noun_category(span.doc[head.i - 1], lexicon) if head.i > 0 else None)
         if kind in (Context.PLACE, Context.RESIDENT) and head.lower_ == "of":
             return Context.PLACE
         if kind is Context.PERSON:
@@ -655,7 +714,7 @@ def _definite(token) -> bool:
 def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_end: int = 0) -> EntityAnalysis:
     """Type, merge and index the entities of a parsed document."""
     builder = _EntityBuilder(doc, gazetteer, lexicon)
-    spans = [piece for span in doc.ents for piece in builder.split_qualified_place(span)]
+    spans = [piece for span in doc.ents for part in split_at_dashes(span) for piece in builder.split_qualified_place(part)]
     mentions = [m for m in (builder.classify(span) for span in spans) if m is not None]
     mentions += builder.propagate(mentions)
     builder.retype_surnames(mentions)

@@ -126,3 +126,34 @@ PLACE_READ_AS_PERSON_CASES = [
 def test_a_place_read_as_a_person_is_a_place_only_with_a_place_s_syntax(text, labels, expected):
     found = types(text, labels)
     assert {name: found.get(name) for name in expected} == expected
+
+
+EXTENT_CASES = [
+    # a separating dash ends a name: a dateline and the story's first name
+    ("TBILISI - Nino Kapanadze has joined the rallies.", {"TBILISI - Nino Kapanadze": "ORG"},
+     {"TBILISI": "Location", "Nino Kapanadze": "Person"}),
+    # ... a hyphen inside a name does not
+    ("Jens-Frederik Nielsen said the island was not for sale.", {"Jens-Frederik Nielsen": "PERSON"}, {"Jens-Frederik Nielsen": "Person"}),
+    # a person's title in front of a name is not the organization's
+    ("An air pocket was their only hope, said Coast Guard Lt. Steve Hardy.", {"Coast Guard Lt": "ORG", "Steve Hardy": "PERSON"},
+     {"Coast Guard": "Organization", "Steve Hardy": "Person"}),
+    ("Officers from Madison County arrived.", {"Madison County": "GPE"}, {"Madison County": "Location"}),
+    # the end of a title in front of a person's name is not the name's
+    ("Secretary of State Marco Rubio called the attack reckless.", {"State Marco Rubio": "ORG"}, {"Marco Rubio": "Person"}),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), EXTENT_CASES, ids=[c[0][:40] for c in EXTENT_CASES])
+def test_a_name_s_extent_leaves_out_dashes_and_titles(text, labels, expected):
+    found = types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), [
+    ("MINSK, March 18 (Agency) - Russia and Belarus signed an agreement.", {"MINSK": "GPE", "Russia": "GPE", "Belarus": "GPE"},
+     {"MINSK": "Location"}),
+    ("Minsk signed an agreement with Moscow.", {"Minsk": "GPE", "Moscow": "GPE"}, {"Minsk": "State"}),
+])
+def test_a_dateline_is_a_place_never_an_actor(text, labels, expected):
+    found = types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
