@@ -8,7 +8,7 @@ token index that the relation stage uses to map arguments to entities.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import cache
 from dataclasses import dataclass, field
 from enum import Enum
@@ -43,6 +43,7 @@ class MentionSpan:
     sentence: int
     via_coreference: bool = False
     demonym: bool = False  # "Russian" in "Russian forces": the state named only as an adjective
+    certain: bool = False  # typed by a gazetteer or the words around it, not by the tagger's label alone
 
 
 @dataclass
@@ -133,7 +134,15 @@ class _EntityBuilder:
         if not text or not any(c.isalpha() for c in text):
             return None
         organization = self._organization(span, text)
-        label = self._label(span, text, organization)
+        label, certain = self._label(span, text, organization)
+        mention = self._typed_mention(span, text, label, organization)
+        if mention is not None:
+            # a capital's actor reading and its place reading are both the gazetteer's
+            known = mention.key in self.identifiers or self.gazetteer.seat(text) is not None
+            mention.certain = certain or known or (mention.type is EntityType.PERSON and self._person_named(span, text))
+        return mention
+
+    def _typed_mention(self, span, text: str, label: str, organization) -> MentionSpan | None:
         if label == "PERSON":
             name, dropped = _person_name(span, self.lexicon)
             if not name or name.islower():
@@ -183,43 +192,44 @@ class _EntityBuilder:
             return span
         return Span(self.doc, span.start, end, label=span.label_, kb_id=span.kb_id_)
 
-    def _label(self, span, text: str, organization) -> str:
+    def _label(self, span, text: str, organization) -> tuple[str, bool]:
         """The spaCy label a span is typed by: the tagger's, unless the gazetteers or the
         words around the name say otherwise. The words around a name are the stronger
         evidence: the tagger reads "Greenland" or "Belaruskali" as people, but "the town
-        of Bint Jbeil" is a place and "manager of Bradley First Air" works for an organization."""
+        of Bint Jbeil" is a place and "manager of Bradley First Air" works for an organization.
+        The flag says whether such evidence decided, or the tagger's label alone."""
         label = span.label_
         if label not in PLACE_LABELS | {"PERSON", "ORG"}:
-            return label
+            return label, False
         if label == "PERSON" and organization:
-            return "ORG"  # "Xinhua said" tagged as a person: the whole name is a known organization's
+            return "ORG", True  # "Xinhua said" tagged as a person: the whole name is a known organization's
         known_place = self._known_place(text)
         around = context_category(span, self.lexicon)
         if label == "PERSON" and around in (Context.EMPLOYER, Context.ORGANIZATION) and self._person_like(text):
-            return label  # "Fred Coe, a director-producer", "author of Rip Van Winkle": a first name is stronger
+            return label, True  # "Fred Coe, a director-producer", "author of Rip Van Winkle": a first name is stronger
         if around is Context.EMPLOYER:
             # "manager of X", "X spokesman", "X's president": X employs people, it is no person
-            return label if label != "PERSON" else "GPE" if known_place else "ORG"
+            return (label if label != "PERSON" else "GPE" if known_place else "ORG"), True
         if around is Context.ORGANIZATION and not known_place:
-            return "ORG"  # "potash producer Belaruskali"
+            return "ORG", True  # "potash producer Belaruskali"
         if around is Context.PLACE and not organization:
-            return label if label in PLACE_LABELS else "GPE"  # "the town of Bint Jbeil", "the Kerem Shalom crossing"
+            return (label if label in PLACE_LABELS else "GPE"), True  # "the town of Bint Jbeil", "the Kerem Shalom crossing"
         if around is Context.PERSON and not (known_place or organization):
-            return "PERSON"  # "actress Angie Dickinson"
+            return "PERSON", True  # "actress Angie Dickinson"
         if label != "ORG" and person_cue(span, self.lexicon):
             # "Albrecht, 54,", "Wright said", "Anderson's sister": a person whatever a gazetteer of
             # towns says ("Wright", "Anderson" are towns as well); organizations speak too
             if label == "PERSON" or not (known_place or organization):
-                return "PERSON"
+                return "PERSON", True
         if label == "PERSON" and (kind := self._name_ending(text)) is not None:
-            return kind  # "Golden Pier Logistics", "Trapper Creek" tagged as people
+            return kind, True  # "Golden Pier Logistics", "Trapper Creek" tagged as people
         if label == "ORG" and self.gazetteer.is_place(text) and not organization:
-            return "GPE"  # "Boise" tagged as an organization
+            return "GPE", True  # "Boise" tagged as an organization
         if label in {"ORG", "GPE", "LOC"} and (self._looks_like_person(span, text) or self._titled_person(span)):
-            return "PERSON"  # "Marie Magdefrau Ferraro", "(Secretary of) State Marco Rubio" tagged as an organization
+            return "PERSON", True  # "Marie Magdefrau Ferraro", "(Secretary of) State Marco Rubio" tagged as an organization
         if label == "PERSON" and self._place_read_as_person(span, text):
-            return "GPE"  # "in Heuchelheim", "smoke hung over Boise", "in Gyandzha" tagged as a person
-        return label
+            return "GPE", True  # "in Heuchelheim", "smoke hung over Boise", "in Gyandzha" tagged as a person
+        return label, False
 
     def _titled_person(self, span) -> bool:
         """A person's name behind words of a title: "State Marco Rubio" (of "Secretary of
@@ -414,6 +424,25 @@ class _EntityBuilder:
             if m.type in (EntityType.LOCATION, EntityType.ORGANIZATION) and m.text in surnames:
                 m.type, m.key = EntityType.PERSON, surnames[m.text]
 
+    def settle_types(self, mentions: list[MentionSpan]) -> None:
+        """One type per name in a document: the tagger reads "Warner's lawyers" as an
+        organization and "Warner is trying" as a person, and that is one referent. Its
+        type is the one most mentions typed by a gazetteer or by the words around them
+        have; failing those, the one most mentions have; ties go to the likelier referent
+        of a bare name in news (TYPE_PRECEDENCE: a person first)."""
+        names: dict[str, list[MentionSpan]] = defaultdict(list)
+        for m in mentions:
+            if not m.via_coreference and not m.demonym:
+                names[normalize(m.text)].append(m)
+        for group in names.values():
+            if len({m.type for m in group}) < 2:
+                continue
+            winner = settled_type(group)
+            source = next(m for m in group if m.type is winner)
+            for m in group:
+                if m.type is not winner:
+                    m.type, m.key = winner, source.key
+
     def split_qualified_place(self, span) -> list:
         """"Aiken, S.C." read as one place is two: the town and its state or country
         (qualified_place_aliases then names the town "Aiken, S.C." as well)."""
@@ -554,6 +583,19 @@ def split_at_dashes(span) -> list:
     if not pieces:
         return [span]
     return pieces + ([Span(doc, start, span.end, label=span.label_)] if start < span.end else [])
+
+
+# A bare name's likelier referent in news when the evidence is even.
+TYPE_PRECEDENCE = (EntityType.PERSON, EntityType.ORGANIZATION, EntityType.STATE, EntityType.LOCATION)
+
+
+def settled_type(mentions: list[MentionSpan]) -> EntityType:
+    """The type of a name whose mentions disagree: the most common among the certain
+    mentions (typed by a gazetteer or by the words around them), else among all; ties by
+    TYPE_PRECEDENCE."""
+    voters = [m for m in mentions if m.certain] or mentions
+    counts = Counter(m.type for m in voters)
+    return max(counts, key=lambda t: (counts[t], -TYPE_PRECEDENCE.index(t)))
 
 
 def _trim(span):
@@ -718,6 +760,7 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     mentions = [m for m in (builder.classify(span) for span in spans) if m is not None]
     mentions += builder.propagate(mentions)
     builder.retype_surnames(mentions)
+    builder.settle_types(mentions)
     builder.merge_people(mentions)
     builder.merge_acronyms(mentions)
     builder.qualified_place_aliases(mentions)

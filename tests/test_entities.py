@@ -14,9 +14,10 @@ from kg.gazetteer import load_gazetteer
 from kg.lexicon import load_lexicon
 
 
-def analysed(text: str, labels: dict[str, str]):
+def analysed(text: str, labels: dict[str, str | list[str]]):
     """kg's entity analysis of ``text`` when the tagger labels each surface form of
-    ``labels`` (every occurrence) as given, and nothing else."""
+    ``labels`` as given (one label for every occurrence, or a list of one label an
+    occurrence), and nothing else."""
     from spacy.util import filter_spans
 
     from kg.nlp import load
@@ -24,13 +25,13 @@ def analysed(text: str, labels: dict[str, str]):
     doc = load()(text)
     spans = []
     for surface, label in labels.items():
-        start = text.find(surface)
+        start, occurrence = text.find(surface), 0
         assert start >= 0, surface
         while start >= 0:
-            span = doc.char_span(start, start + len(surface), label=label)
+            span = doc.char_span(start, start + len(surface), label=label if isinstance(label, str) else label[occurrence])
             assert span is not None, surface
             spans.append(span)
-            start = text.find(surface, start + 1)
+            start, occurrence = text.find(surface, start + 1), occurrence + 1
     doc.ents = filter_spans(spans)
     return analyse_entities(doc, load_gazetteer(), load_lexicon())
 
@@ -157,3 +158,48 @@ def test_a_name_s_extent_leaves_out_dashes_and_titles(text, labels, expected):
 def test_a_dateline_is_a_place_never_an_actor(text, labels, expected):
     found = types(text, labels)
     assert {name: found.get(name) for name in expected} == expected
+
+
+def all_types(text: str, labels: dict[str, str | list[str]]) -> dict[str, set[str]]:
+    """Each named mention's surface form and the types kg gives its occurrences."""
+    found: dict[str, set[str]] = {}
+    for m in analysed(text, labels).mentions:
+        if not m.via_coreference:
+            found.setdefault(m.text, set()).add(m.type.value)
+    return found
+
+
+ONE_TYPE_CASES = [
+    # even evidence: a bare name is a person rather than an organization
+    ("Warner's lawyers met on Monday. Warner is trying to settle the case.", {"Warner": ["ORG", "PERSON"]}, {"Warner": {"Person"}}),
+    # a mention typed by the words around it outweighs the tagger's labels
+    ("Pepco spokesman Kevin Kelly spoke on Monday. Pepco would pay, and Pepco apologised.",
+     {"Pepco": ["PERSON", "PERSON", "ORG"], "Kevin Kelly": "PERSON"}, {"Pepco": {"Organization"}}),
+    # a capital is its state's actor or a place, not both, in one document
+    ("Moscow said it would respond, and Moscow warned Kyiv. Protesters gathered in Moscow.",
+     {"Moscow": "GPE", "Kyiv": "GPE"}, {"Moscow": {"State"}}),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), ONE_TYPE_CASES, ids=[c[0][:40] for c in ONE_TYPE_CASES])
+def test_one_type_per_name_in_a_document(text, labels, expected):
+    found = all_types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
+
+
+@pytest.mark.parametrize(("readings", "expected"), [
+    ([("Organization", False), ("Person", False)], "Person"),  # even: the precedence
+    ([("Organization", False), ("Organization", False), ("Person", False)], "Organization"),  # most mentions
+    ([("Organization", True), ("Person", False), ("Person", False)], "Organization"),  # certain mentions first
+    ([("State", True), ("Location", True)], "State"),
+    ([("Location", True), ("Location", True), ("State", True)], "Location"),
+])
+def test_settled_type_weighs_certain_mentions_first(readings, expected):
+    from kg.entities import MentionSpan, settled_type
+    from kg.model import EntityType
+
+    mentions = [
+        MentionSpan(start=i, end=i + 1, start_char=i, end_char=i + 1, text="X", type=EntityType(kind), key=f"k{i}", sentence=0, certain=certain)
+        for i, (kind, certain) in enumerate(readings)
+    ]
+    assert settled_type(mentions).value == expected
