@@ -469,6 +469,41 @@ class _EntityBuilder:
                 if following is None or following.lower_ not in {"and", "or"}:
                     self.extra_aliases[mention.key].append(f"{mention.text}, {container.text}")
 
+    def merge_fragments(self, mentions: list[MentionSpan]) -> None:
+        """A shorter name of an organization or place of the document is that entity: its
+        last words ("Commission" after "European Commission", "Congo" after "Democratic
+        Republic of Congo"), or its name with a generic noun after it ("Mercosur bloc",
+        "Gaza Strip" beside "Gaza"). Only a name the gazetteers do not know, and only
+        when one entity fits: "Korea" stays apart beside North and South Korea, and a
+        known place ("Africa" beside "South Africa") is a referent of its own."""
+        named = [m for m in mentions if not m.via_coreference and not m.demonym and m.type is not EntityType.PERSON]
+        for mention in named:
+            if mention.key in self.identifiers:
+                continue
+            targets = {
+                other.key: other for other in named
+                if other.key != mention.key and _fits(mention.type, other.type) and self._fragment_of(mention.text, other.text)
+            }
+            if len(targets) == 1:
+                target = next(iter(targets.values()))
+                for m in mentions:
+                    if m.key == mention.key and m is not mention:
+                        m.key, m.type = target.key, target.type
+                mention.key, mention.type = target.key, target.type
+
+    def _fragment_of(self, short: str, long: str) -> bool:
+        """"Commission" of "European Commission", unless a known place ("Africa" of "South
+        Africa"), a part ("Darfur" of "North Darfur") or a numbered one ("U.S. Circuit
+        Court" of "2nd U.S. Circuit Court");
+        "Mercosur bloc" of "Mercosur": one name with or without a common noun after it."""
+        words, other = short.split(), long.split()
+        if len(words) < len(other) and other[-len(words):] == words:
+            extra = other[: -len(words)]
+            if any(w[:1].isdigit() or w.lower() in REGION_QUALIFIERS for w in extra):
+                return False  # "2nd U.S. Circuit Court", "North Darfur": a part, or another one
+            return not self._known_place(short)
+        return _core(words) == _core(other)
+
     def merge_acronyms(self, mentions: list[MentionSpan]) -> None:
         """"Long Name (ACR)" and initials make an acronym an alias of its organization."""
         by_text = {m.text: m for m in mentions if m.type is EntityType.ORGANIZATION}
@@ -589,6 +624,21 @@ def split_at_dashes(span) -> list:
 TYPE_PRECEDENCE = (EntityType.PERSON, EntityType.ORGANIZATION, EntityType.STATE, EntityType.LOCATION)
 
 
+def _core(words: list[str]) -> list[str]:
+    """A name without the singular common nouns written after it: "Mercosur" of "Mercosur
+    bloc", "Tver" of "Tver region"; not "Tennessee" of "Tennessee valleys", nor "Dayton" of
+    "Dayton International Airport", which are other referents."""
+    end = len(words)
+    while end > 1 and words[end - 1].isalpha() and words[end - 1].islower() and not words[end - 1].endswith("s"):
+        end -= 1
+    return words[:end]
+
+
+def _fits(fragment: EntityType, whole: EntityType) -> bool:
+    """A fragment's type can be its whole's: the same, or a place's name of a state's."""
+    return fragment is whole or (fragment is EntityType.LOCATION and whole is EntityType.STATE)
+
+
 def settled_type(mentions: list[MentionSpan]) -> EntityType:
     """The type of a name whose mentions disagree: the most common among the certain
     mentions (typed by a gazetteer or by the words around them), else among all; ties by
@@ -619,6 +669,7 @@ LOCATIVES = frozenset({"in", "near", "outside", "into", "over", "across", "aroun
 LOCATIVES_AFTER_NOUNS = LOCATIVES | {"at", "from", "to"}
 LOCATIVES_FOR_UNKNOWN_NAMES = frozenset({"in", "near", "outside", "inside", "throughout"})
 DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
+REGION_QUALIFIERS = DIRECTIONS | {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "inner", "outer"}
 
 
 def _dateline(span) -> bool:
@@ -763,6 +814,7 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     builder.settle_types(mentions)
     builder.merge_people(mentions)
     builder.merge_acronyms(mentions)
+    builder.merge_fragments(mentions)
     builder.qualified_place_aliases(mentions)
     builder.first_names = {m.key: m.text.split()[0] for m in mentions if m.type is EntityType.PERSON and len(m.text.split()) > 1}
     analysis = EntityAnalysis(entities={}, mentions=mentions, headline_end=headline_end)

@@ -115,7 +115,7 @@ class Gazetteer:
         return self._organization_keys.get(key)
 
     def is_place(self, surface: str) -> bool:
-        """True for a city (population >= 15,000), a country or territory, a US state or its AP abbreviation."""
+        """True for a city (population >= 15,000), a country or territory, a continent, a US state or its AP abbreviation."""
         return normalize(surface) in _place_names()
 
     def is_us_state(self, surface: str) -> bool:
@@ -168,6 +168,7 @@ def _place_names() -> frozenset[str]:
     names = {normalize(name) for name, _ in _cities()}
     # Countries and territories: "Greenland", "Puerto Rico", "Hong Kong" are places though no state of states.csv.
     names |= {normalize(country["name"]) for country in _geonames().get_countries().values()}
+    names |= {normalize(continent["name"]) for continent in _geonames().get_continents().values()}
     return frozenset(n for n in names | _us_state_names() if n)
 
 

@@ -203,3 +203,41 @@ def test_settled_type_weighs_certain_mentions_first(readings, expected):
         for i, (kind, certain) in enumerate(readings)
     ]
     assert settled_type(mentions).value == expected
+
+
+def referents(text: str, labels: dict[str, str | list[str]]) -> list[set[str]]:
+    """The named mentions' surface forms grouped by the entity kg gives them."""
+    groups: dict[str, set[str]] = {}
+    for m in analysed(text, labels).mentions:
+        if not m.via_coreference:
+            groups.setdefault(m.key, set()).add(m.text)
+    return sorted(groups.values(), key=sorted)
+
+
+FRAGMENT_CASES = [
+    # the last words of an organization's or place's name
+    ("The European Commission proposed the rules. The Commission said it would wait.",
+     {"European Commission": "ORG", "Commission": "ORG"}, [{"Commission", "European Commission"}]),
+    ("Qatar hosted the Democratic Republic of Congo. Congo sent a delegation.",
+     {"Qatar": "GPE", "Democratic Republic of Congo": "GPE", "Congo": "LOC"},
+     [{"Congo", "Democratic Republic of Congo"}, {"Qatar"}]),
+    # a name with a common noun after it
+    ("Farmers protested against the Mercosur bloc. Mercosur said talks would go on.",
+     {"Mercosur bloc": "ORG", "Mercosur": "ORG"}, [{"Mercosur", "Mercosur bloc"}]),
+    ("Plants in the Tver region will make parts. Tver is north of Moscow.",
+     {"Tver region": "LOC", "Tver": "GPE", "Moscow": "GPE"}, [{"Moscow"}, {"Tver", "Tver region"}]),
+    # ... but not a known place, a part, a plural, a numbered body or an ambiguous fragment
+    ("South Africa is the largest economy in Africa.", {"South Africa": "GPE", "Africa": "LOC"}, [{"Africa"}, {"South Africa"}]),
+    ("Fighting cut off Darfur. El Fasher is the capital of North Darfur.",
+     {"Darfur": "LOC", "El Fasher": "GPE", "North Darfur": "LOC"}, [{"Darfur"}, {"El Fasher"}, {"North Darfur"}]),
+    ("Rain fell over the Tennessee valleys and flooded streets in Tennessee.",
+     {"Tennessee valleys": "LOC", "Tennessee": "GPE"}, [{"Tennessee"}, {"Tennessee valleys"}]),
+    ("Winter sits on the 2nd U.S. Circuit Court of Appeals, Starr on the U.S. Circuit Court of Appeals.",
+     {"Winter": "PERSON", "2nd U.S. Circuit Court of Appeals": "ORG", "Starr": "PERSON", "U.S. Circuit Court of Appeals": "ORG"},
+     [{"2nd U.S. Circuit Court of Appeals"}, {"Starr"}, {"U.S. Circuit Court of Appeals"}, {"Winter"}]),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), FRAGMENT_CASES, ids=[c[0][:40] for c in FRAGMENT_CASES])
+def test_a_fragment_of_a_name_is_its_entity(text, labels, expected):
+    assert referents(text, labels) == expected
