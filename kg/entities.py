@@ -16,7 +16,7 @@ from enum import Enum
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon, title_head
 from kg.model import Entity, EntityType, Mention
-from kg.names import normalize
+from kg.names import name_words, normalize
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Syntactic roles in which a capital stands for its state's government.
@@ -366,14 +366,18 @@ class _EntityBuilder:
 
     # ---------------------------------------------------------------- merging
     def merge_people(self, mentions: list[MentionSpan]) -> None:
-        """Surnames and first names join the nearest full name that contains them."""
+        """Surnames and first names join the nearest full name that contains them: a word
+        of it ("Putin", "Xi" of "Xi Jinping", "Burhan" of "al-Burhan"), or its last words
+        ("von der Leyen" of "Ursula von der Leyen")."""
         people = [m for m in mentions if m.type is EntityType.PERSON]
         full = [m for m in people if len(m.text.split()) > 1]
         for mention in people:
             words = mention.text.split()
-            if len(words) > 1:
-                continue
-            containing = [f for f in full if words[0] in f.text.split()]
+            if len(words) > 1:  # case aside: "Von der Leyen said" opens a sentence
+                lowered = [w.lower() for w in words]
+                containing = [f for f in full if [w.lower() for w in f.text.split()[-len(words):]] == lowered and len(f.text.split()) > len(words)]
+            else:
+                containing = [f for f in full if words[0] in name_words(f.text)]
             if not containing:
                 continue
             before = [f for f in containing if f.start_char <= mention.start_char]

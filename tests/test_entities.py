@@ -241,3 +241,19 @@ FRAGMENT_CASES = [
 @pytest.mark.parametrize(("text", "labels", "expected"), FRAGMENT_CASES, ids=[c[0][:40] for c in FRAGMENT_CASES])
 def test_a_fragment_of_a_name_is_its_entity(text, labels, expected):
     assert referents(text, labels) == expected
+
+
+PEOPLE_CASES = [
+    ("Ursula von der Leyen spoke first. Von der Leyen said the deal was fair.",
+     {"Ursula von der Leyen": "PERSON", "Von der Leyen": "PERSON"}, [{"Ursula von der Leyen", "Von der Leyen"}]),
+    ("Ursula von der Leyen spoke first. von der Leyen said the deal was fair.",
+     {"Ursula von der Leyen": "PERSON", "von der Leyen": "PERSON"}, [{"Ursula von der Leyen", "von der Leyen"}]),
+    ("General Abdel Fattah al-Burhan rejected the plan. Burhan said the army would fight on.",
+     {"Abdel Fattah al-Burhan": "PERSON", "Burhan": "PERSON"}, [{"Abdel Fattah al-Burhan", "Burhan"}]),
+    ("Xi Jinping met the envoy. Xi said ties were strong.", {"Xi Jinping": "PERSON", "Xi": "PERSON"}, [{"Xi", "Xi Jinping"}]),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), PEOPLE_CASES, ids=[c[0][:40] for c in PEOPLE_CASES])
+def test_a_shorter_name_of_a_person_is_that_person(text, labels, expected):
+    assert referents(text, labels) == expected
