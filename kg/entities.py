@@ -292,8 +292,9 @@ class _EntityBuilder:
         "Mendes", "Wright"), so a known place's name needs a place's syntax too: a
         locative preposition ("smoke hung over Boise"), a place after a comma ("Fort
         Hamilton, Brooklyn"), a conjoined place ("Bratislava and Budapest"). A state's
-        name or a US state's needs none ("Sri Lanka", "Tenn."); a name no gazetteer
-        knows needs a strong locative ("in Gyandzha", "near Lemmon")."""
+        name, a US state's or a major city's needs none ("Sri Lanka", "Tenn.",
+        "Amsterdam"); a name no gazetteer knows needs a strong locative ("in Gyandzha",
+        "near Lemmon")."""
         titled = span.start > 0 and self._is_title_word(self.doc[span.start - 1])
         state = self.gazetteer.state(text) is not None and (" " in text or gender_of(text) == "unknown")  # not "Jordan"
         if not titled and (state or self.gazetteer.is_us_state(text)):
@@ -301,7 +302,7 @@ class _EntityBuilder:
         if self._person_named(span, text):
             return False
         if self._known_place(text):
-            return _after_locative(span) or self._place_syntax(span)
+            return self.gazetteer.is_major_city(text) or _after_locative(span) or self._place_syntax(span)
         return _after_locative(span, LOCATIVES_FOR_UNKNOWN_NAMES, frozenset()) or self._qualified(span, strict=True)
 
     def _person_named(self, span, text: str) -> bool:

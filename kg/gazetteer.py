@@ -118,6 +118,11 @@ class Gazetteer:
         """True for a city (population >= 15,000), a country or territory, a continent, a US state or its AP abbreviation."""
         return normalize(surface) in _place_names()
 
+    def is_major_city(self, surface: str) -> bool:
+        """True for a city of 400,000 people or more whose name is no first name ("Amsterdam";
+        not "Houston"): few surnames are such a city's name."""
+        return normalize(surface) in _major_city_names()
+
     def is_us_state(self, surface: str) -> bool:
         """True for a US state's name or AP abbreviation ("Tennessee", "Tenn.")."""
         return normalize(surface) in _us_state_names()
@@ -190,6 +195,11 @@ def _major_cities(min_population: int = 400_000) -> list[str]:
 
     names = {name for name, population in _cities() if population >= min_population}
     return sorted(n for n in names if " " in n or gender_of(n) == "unknown")
+
+
+@cache
+def _major_city_names() -> frozenset[str]:
+    return frozenset(normalize(name) for name in _major_cities())
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

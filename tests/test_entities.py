@@ -107,6 +107,7 @@ def test_the_words_of_a_name_type_it(text, labels, expected):
 PLACE_READ_AS_PERSON_CASES = [
     # a known place needs a place's syntax: a locative, a place after a comma, a conjoined place
     ("Smoke from the fires hung over Boise on Monday.", {"Boise": "PERSON"}, {"Boise": "Location"}),
+    ("Greenpeace's Amsterdam headquarters was raided.", {"Greenpeace": "ORG", "Amsterdam": "PERSON"}, {"Amsterdam": "Location"}),
     ("Kulm lies south of Jamestown.", {"Kulm": "GPE", "Jamestown": "PERSON"}, {"Jamestown": "Location"}),
     # ... for many surnames are towns as well
     ("Dole had pinned his hopes on North Carolina.", {"Dole": "PERSON", "North Carolina": "GPE"}, {"Dole": "Person"}),
