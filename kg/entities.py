@@ -221,8 +221,11 @@ class _EntityBuilder:
             # towns says ("Wright", "Anderson" are towns as well); organizations speak too
             if label == "PERSON" or not (known_place or organization):
                 return "PERSON", True
-        if label == "PERSON" and (kind := self._name_ending(text)) is not None:
-            return kind, True  # "Golden Pier Logistics", "Trapper Creek" tagged as people
+        if label in {"PERSON", "ORG"} and not organization and (kind := self._name_ending(text)) is not None and kind != label:
+            # "Golden Pier Logistics", "Trapper Creek" tagged as people; a base, a station or a
+            # plant is a place, whoever runs it ("Andrews Air Force Base", "Hanford Site")
+            if label == "PERSON" or kind == "FAC":
+                return kind, True
         if label == "ORG" and self.gazetteer.is_place(text) and not organization:
             return "GPE", True  # "Boise" tagged as an organization
         if label in {"ORG", "GPE", "LOC"} and (self._looks_like_person(span, text) or self._titled_person(span)):
@@ -249,13 +252,16 @@ class _EntityBuilder:
         return gender_of(words[0]) != "unknown"
 
     def _name_ending(self, text: str) -> str | None:
-        """"ORG" or "GPE" for a name of several words that ends in an organization or a
-        place word and does not start with a first name: "Golden Pier Logistics",
-        "Trapper Creek"; not "Frank Church", whose first name makes him a person."""
+        """"ORG" or "GPE" for a name of several words that ends in an organization, a
+        place or a facility word and does not start with a first name: "Golden Pier
+        Logistics", "Trapper Creek", "Andrews Air Force Base"; not "Frank Church", whose
+        first name makes him a person."""
         words = text.split()
         if len(words) < 2 or gender_of(words[0]) != "unknown":
             return None
         last = words[-1].lower()
+        if last in self.lexicon.cue("facility_words"):
+            return "FAC"
         if last in self.lexicon.cue("organization_words"):
             return "ORG"
         if last in self.lexicon.cue("place_words") or last in self.lexicon.cue("place_nouns"):

@@ -89,6 +89,9 @@ NAME_ENDING_CASES = [
      {"Golden Pier Logistics": "Organization"}),
     ("Norman Vaughan lives near Trapper Creek.", {"Norman Vaughan": "PERSON", "Trapper Creek": "PERSON"},
      {"Norman Vaughan": "Person", "Trapper Creek": "Location"}),
+    # a base, a station or a plant is a place, whoever runs it
+    ("The plane left Andrews Air Force Base on Monday.", {"Andrews Air Force Base": "ORG"}, {"Andrews Air Force Base": "Location"}),
+    ("Inspectors visited the Mound Plant in Ohio.", {"Mound Plant": "PERSON", "Ohio": "GPE"}, {"Mound Plant": "Location"}),
     # a first name keeps a person a person
     ("Frank Church chaired the committee.", {"Frank Church": "PERSON"}, {"Frank Church": "Person"}),
     # an organization word keeps an organization from being read as a person by its first word
