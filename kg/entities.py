@@ -305,6 +305,10 @@ class _EntityBuilder:
         state = self.gazetteer.state(text) is not None and (" " in text or gender_of(text) == "unknown")  # not "Jordan"
         if not titled and (state or self.gazetteer.is_us_state(text)):
             return True
+        if not titled and (self._qualified(span, strict=True) or self._company_home(span)):
+            return True  # "Franklin Lakes, N.J.", "Waste Disposal Co. of Randolph": a first name or not
+        if not titled and " " not in text and self._known_place(text) and _after_locative(span, STRONG_LOCATIVES, frozenset()):
+            return True  # "in Charlotte", "in upper Delmas": a town whose name is also a first name
         if self._person_named(span, text):
             return False
         if self._known_place(text):
@@ -319,6 +323,15 @@ class _EntityBuilder:
             return True
         return any(e.label_ == "PERSON" and len(e) > len(span) and e.text.split()[-1] == words[-1] for e in self.doc.ents)
 
+    def _company_home(self, span) -> bool:
+        """"Waste Disposal Co. of Randolph", "CH2M Hill Inc. of Corvallis": where a company is."""
+        root = span.root
+        if root.dep_ != "pobj" or root.head.lower_ != "of" or root.head.i == 0:
+            return False
+        before = self.doc[root.head.i - 1]
+        company = next((e for e in self.doc.ents if e.label_ == "ORG" and e.end - 1 == before.i), None)
+        return company is not None and before.lower_.rstrip(".") in self.lexicon.cue("company_suffixes")
+
     def _place_syntax(self, span) -> bool:
         """"south of Jamestown", "Fort Hamilton, Brooklyn", "Bratislava and Budapest"."""
         root = span.root
@@ -331,8 +344,8 @@ class _EntityBuilder:
         return any(e.label_ in PLACE_LABELS and e.start <= t.i < e.end for t in partners for e in self.doc.ents)
 
     def _qualified(self, span, *, strict: bool) -> bool:
-        """Followed by a comma and a place that qualifies it: a state or US state
-        ("Mineral Wells, Texas"), or, unless ``strict``, any known place."""
+        """Followed by a comma and a place that qualifies it and ends the phrase: a state
+        or US state ("Mineral Wells, Texas"), or, unless ``strict``, any known place."""
         doc = self.doc
         if span.end + 1 >= len(doc) or doc[span.end].text != ",":
             return False
@@ -340,7 +353,9 @@ class _EntityBuilder:
             if span.end + 1 + length > len(doc):
                 break
             after = doc[span.end + 1 : span.end + 1 + length].text
-            if self.gazetteer.is_us_state(after) or self.gazetteer.state(after) is not None or (not strict and self.gazetteer.is_place(after)):
+            closed = span.end + 1 + length == len(doc) or doc[span.end + 1 + length].is_punct  # not "Dickey, Georgia born"
+            known = self.gazetteer.is_us_state(after) or self.gazetteer.state(after) is not None
+            if closed and (known or (not strict and self.gazetteer.is_place(after))):
                 return True
         return False
 
@@ -679,6 +694,7 @@ def _trim(span):
 LOCATIVES = frozenset({"in", "near", "outside", "into", "over", "across", "around", "through", "inside", "throughout"})
 LOCATIVES_AFTER_NOUNS = LOCATIVES | {"at", "from", "to"}
 LOCATIVES_FOR_UNKNOWN_NAMES = frozenset({"in", "near", "outside", "inside", "throughout"})
+STRONG_LOCATIVES = frozenset({"in", "near", "outside", "into"})
 DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
 REGION_QUALIFIERS = DIRECTIONS | {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "inner", "outer"}
 
@@ -761,15 +777,20 @@ def context_category(span, lexicon: Lexicon) -> Context | None:
             kind = noun_category(child, lexicon)  # "producer Belaruskali"; not "state Supreme Court", "28-member Opera"
             if kind in (Context.PERSON, Context.RESIDENT, Context.ORGANIZATION):
                 return Context.PERSON if kind is Context.RESIDENT else kind
-    head = root.head
-    if root.dep_ in {"compound", "nmod"} and head.i >= span.end:
+    # The second of conjoined names stands where the first does: "Calcasieu and Cameron parishes".
+    anchor, start = root, span.start
+    while anchor.dep_ == "conj" and anchor.head.i < anchor.i:
+        anchor = anchor.head
+        start = next((e.start for e in span.doc.ents if e.start <= anchor.i < e.end), anchor.i)
+    head = anchor.head
+    if anchor.dep_ in {"compound", "nmod"} and head.i >= span.end:
         kind = noun_category(head, lexicon)
         if kind in (Context.PLACE, Context.RESIDENT):
             return Context.PLACE  # "the Kerem Shalom crossing", "a Modesto native"
         if kind is Context.PERSON and head.lemma_.lower() not in lexicon.cue("personal_staff_nouns"):
             return Context.EMPLOYER  # "Edison spokesman"; not "Kennedy advisers"
-    between = span.doc[head.i + 1 : span.start]
-    if root.dep_ == "pobj" and head.lower_ in {"of", "for"} and head.head.i < head.i and all(t.dep_ in {"det", "amod", "poss", "nummod"} for t in between):
+    between = span.doc[head.i + 1 : start]
+    if anchor.dep_ == "pobj" and head.lower_ in {"of", "for"} and head.head.i < head.i and all(t.dep_ in {"det", "amod", "poss", "nummod"} for t in between):
         # "manager of the X", not "chairman of the subcommittee grilling X"; the noun just before
         # "of" as well, where the parse hangs "of" on another ("a jeweler and president of X")
         kind = noun_category(head.head, lexicon) or (noun_category(span.doc[head.i - 1], lexicon) if head.i > 0 else None)

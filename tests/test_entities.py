@@ -120,6 +120,17 @@ PLACE_READ_AS_PERSON_CASES = [
     ("Qian left for Pakistan, Bangladesh, Sri Lanka and Iran.", {"Qian": "PERSON", "Sri Lanka": "PERSON"}, {"Sri Lanka": "State"}),
     ("Born in Memphis, Tenn., he moved north.", {"Memphis": "GPE", "Tenn.": "PERSON"}, {"Tenn.": "Location"}),
     ("President Ilham Aliyev met Azerbaijani diplomats.", {"Ilham Aliyev": "PERSON", "Azerbaijani": "PERSON"}, {"Azerbaijani": "State"}),
+    # a town whose name is a first name too: after "in", before a state that ends the phrase, as a company's home
+    ("The rally was held in Charlotte on Monday.", {"Charlotte": "PERSON"}, {"Charlotte": "Location"}),
+    ("Becton Dickinson Co. of Franklin Lakes, N.J., donates the containers.",
+     {"Becton Dickinson Co.": "ORG", "Franklin Lakes": "PERSON", "N.J.": "GPE"}, {"Franklin Lakes": "Location"}),
+    ("Waste Disposal Co. of Randolph offers a pickup service.", {"Waste Disposal Co.": "ORG", "Randolph": "PERSON"},
+     {"Randolph": "Location"}),
+    ("James Dickey, Georgia born, has been writer in residence.", {"James Dickey": "PERSON", "Georgia": "GPE"},
+     {"James Dickey": "Person"}),
+    # the second of conjoined names stands where the first does
+    ("Nancy Cowan chairs the Red Cross for Calcasieu and Cameron parishes.",
+     {"Nancy Cowan": "PERSON", "Red Cross": "ORG", "Calcasieu": "LOC", "Cameron": "PERSON"}, {"Cameron": "Location"}),
     # a name no gazetteer knows needs a strong locative or a state after a comma
     ("The plane could have landed in Gyandzha.", {"Gyandzha": "PERSON"}, {"Gyandzha": "Location"}),
     ("The depot at Quill Wells, Texas, closed.", {"Quill Wells": "PERSON", "Texas": "GPE"}, {"Quill Wells": "Location"}),
