@@ -260,7 +260,8 @@ class _EntityBuilder:
         if len(words) < 2 or gender_of(words[0]) != "unknown":
             return None
         last = words[-1].lower()
-        if last in self.lexicon.cue("facility_words"):
+        head = next((w.lower() for w, after in zip(words, words[1:]) if after == "of"), last)  # "Palace of Independence"
+        if last in self.lexicon.cue("facility_words") or head in self.lexicon.cue("facility_words"):
             return "FAC"
         if last in self.lexicon.cue("organization_words"):
             return "ORG"
@@ -450,6 +451,32 @@ class _EntityBuilder:
             if m.type in (EntityType.LOCATION, EntityType.ORGANIZATION) and m.text in surnames:
                 m.type, m.key = EntityType.PERSON, surnames[m.text]
 
+    def coordinated_first_names(self, mentions: list[MentionSpan]) -> list[MentionSpan]:
+        """"Ramil and Samir Guliyev": a first name conjoined before a full name shares its
+        surname, whatever the tagger made of it ("Ramil" read as a place, or missed)."""
+        found = []
+        by_start = {m.start: m for m in mentions if not m.via_coreference}
+        for person in [m for m in mentions if m.type is EntityType.PERSON and not m.via_coreference]:
+            words = person.text.split()
+            i = person.start - 2
+            if len(words) < 2 or i < 0 or self.doc[i + 1].lower_ not in {"and", "&"} or gender_of(words[0]) == "unknown":
+                continue
+            token = self.doc[i]
+            if not token.is_title or gender_of(token.text) == "unknown" or (i > 0 and self.doc[i - 1].is_title):
+                continue  # "Ramil", one capitalised word that is a first name
+            name = f"{token.text} {' '.join(words[1:])}"
+            key = "person:" + normalize(name)
+            self.names[key] = name
+            mention = by_start.get(i)
+            if mention is not None and mention.end == i + 1:
+                mention.type, mention.key, mention.text = EntityType.PERSON, key, token.text
+            elif not any(m.start <= i < m.end for m in mentions):
+                found.append(MentionSpan(
+                    start=i, end=i + 1, start_char=token.idx, end_char=token.idx + len(token), text=token.text,
+                    type=EntityType.PERSON, key=key, sentence=self.sentence_of.get(i, 0),
+                ))
+        return found
+
     def settle_types(self, mentions: list[MentionSpan]) -> None:
         """One type per name in a document: the tagger reads "Warner's lawyers" as an
         organization and "Warner is trying" as a person, and that is one referent. Its
@@ -510,12 +537,49 @@ class _EntityBuilder:
                 other.key: other for other in named
                 if other.key != mention.key and _fits(mention.type, other.type) and self._fragment_of(mention.text, other.text)
             }
+            if len(targets) > 1:  # "Mercosur bloc" beside "Mercosur" and "Mercosur secretariat": the bare name
+                targets = {key: m for key, m in targets.items() if _core(m.text.split()) == m.text.split()}
             if len(targets) == 1:
                 target = next(iter(targets.values()))
                 for m in mentions:
                     if m.key == mention.key and m is not mention:
                         m.key, m.type = target.key, target.type
                 mention.key, mention.type = target.key, target.type
+
+    def settle_directions(self, mentions: list[MentionSpan]) -> list[MentionSpan]:
+        """"the North" alone: a state of a conjoined name ("South and North Korea"), else
+        the one entity of the document whose name starts with it ("if the North stopped
+        testing" after "North Korea"), else no named entity ("the South's loss")."""
+        kept = []
+        for mention in mentions:
+            if mention.via_coreference or mention.text.lower() not in CARDINAL_DIRECTIONS:
+                kept.append(mention)
+                continue
+            elided = self._elided_state(mention, mentions)
+            wholes = {
+                m.key: m for m in mentions
+                if m.type is not EntityType.PERSON and len(m.text.split()) > 1 and m.text.split()[0].lower() == mention.text.lower()
+            }
+            if elided is not None:
+                self.names[elided.key], self.identifiers[elided.key] = elided.name, elided.identifiers
+                mention.key, mention.type = elided.key, EntityType.STATE
+                kept.append(mention)
+            elif len(wholes) == 1:
+                whole = next(iter(wholes.values()))
+                mention.key, mention.type = whole.key, whole.type
+                kept.append(mention)
+        return kept
+
+    def _elided_state(self, mention: MentionSpan, mentions: list[MentionSpan]):
+        """"South" of "South and North Korea": the state named by the direction and the
+        rest of the conjoined name."""
+        doc, after = self.doc, mention.end
+        if after + 1 >= len(doc) or doc[after].lower_ not in {"and", "or"}:
+            return None
+        following = next((m for m in mentions if m.start == after + 1 and len(m.text.split()) > 1), None)
+        if following is None or following.text.split()[0].lower() not in CARDINAL_DIRECTIONS:
+            return None
+        return self.gazetteer.state(" ".join([mention.text, *following.text.split()[1:]]))
 
     def _fragment_of(self, short: str, long: str) -> bool:
         """"Commission" of "European Commission", unless a known place ("Africa" of "South
@@ -695,7 +759,8 @@ LOCATIVES = frozenset({"in", "near", "outside", "into", "over", "across", "aroun
 LOCATIVES_AFTER_NOUNS = LOCATIVES | {"at", "from", "to"}
 LOCATIVES_FOR_UNKNOWN_NAMES = frozenset({"in", "near", "outside", "inside", "throughout"})
 STRONG_LOCATIVES = frozenset({"in", "near", "outside", "into"})
-DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
+CARDINAL_DIRECTIONS = frozenset({"north", "south", "east", "west"})
+DIRECTIONS = CARDINAL_DIRECTIONS | {"northeast", "northwest", "southeast", "southwest"}
 REGION_QUALIFIERS = DIRECTIONS | {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "inner", "outer"}
 
 
@@ -847,6 +912,8 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     builder.merge_people(mentions)
     builder.merge_acronyms(mentions)
     builder.merge_fragments(mentions)
+    mentions = builder.settle_directions(mentions)
+    mentions += builder.coordinated_first_names(mentions)
     builder.qualified_place_aliases(mentions)
     builder.first_names = {m.key: m.text.split()[0] for m in mentions if m.type is EntityType.PERSON and len(m.text.split()) > 1}
     analysis = EntityAnalysis(entities={}, mentions=mentions, headline_end=headline_end)

@@ -92,6 +92,7 @@ NAME_ENDING_CASES = [
     # a base, a station or a plant is a place, whoever runs it
     ("The plane left Andrews Air Force Base on Monday.", {"Andrews Air Force Base": "ORG"}, {"Andrews Air Force Base": "Location"}),
     ("Inspectors visited the Mound Plant in Ohio.", {"Mound Plant": "PERSON", "Ohio": "GPE"}, {"Mound Plant": "Location"}),
+    ("Talks were held at the Palace of Independence.", {"Palace of Independence": "ORG"}, {"Palace of Independence": "Location"}),
     # a first name keeps a person a person
     ("Frank Church chaired the committee.", {"Frank Church": "PERSON"}, {"Frank Church": "Person"}),
     # an organization word keeps an organization from being read as a person by its first word
@@ -241,6 +242,15 @@ FRAGMENT_CASES = [
      {"Mercosur bloc": "ORG", "Mercosur": "ORG"}, [{"Mercosur", "Mercosur bloc"}]),
     ("Plants in the Tver region will make parts. Tver is north of Moscow.",
      {"Tver region": "LOC", "Tver": "GPE", "Moscow": "GPE"}, [{"Moscow"}, {"Tver", "Tver region"}]),
+    ("The Mercosur bloc met. The Mercosur secretariat is in Montevideo, and Mercosur said talks would go on.",
+     {"Mercosur bloc": "ORG", "Mercosur secretariat": "ORG", "Mercosur": "ORG", "Montevideo": "GPE"},
+     [{"Mercosur", "Mercosur bloc", "Mercosur secretariat"}, {"Montevideo"}]),
+    # a bare direction: a state of a conjoined name, the one name it starts, or nothing
+    ("The talks between South and North Korea stalled.", {"South": "GPE", "North Korea": "GPE"}, [{"North Korea"}, {"South"}]),
+    ("North Korea fired a missile. Seoul would talk if the North stopped testing.",
+     {"North Korea": "GPE", "Seoul": "GPE", "North": "LOC"}, [{"North", "North Korea"}, {"Seoul"}]),
+    ("Booth thought he could save the South by killing Lincoln.", {"Booth": "PERSON", "South": "LOC", "Lincoln": "PERSON"},
+     [{"Booth"}, {"Lincoln"}]),
     # ... but not a known place, a part, a plural, a numbered body or an ambiguous fragment
     ("South Africa is the largest economy in Africa.", {"South Africa": "GPE", "Africa": "LOC"}, [{"Africa"}, {"South Africa"}]),
     ("Fighting cut off Darfur. El Fasher is the capital of North Darfur.",
@@ -266,9 +276,16 @@ PEOPLE_CASES = [
     ("General Abdel Fattah al-Burhan rejected the plan. Burhan said the army would fight on.",
      {"Abdel Fattah al-Burhan": "PERSON", "Burhan": "PERSON"}, [{"Abdel Fattah al-Burhan", "Burhan"}]),
     ("Xi Jinping met the envoy. Xi said ties were strong.", {"Xi Jinping": "PERSON", "Xi": "PERSON"}, [{"Xi", "Xi Jinping"}]),
+    # a first name conjoined before a full name shares its surname, whatever the tagger made of it
+    ("The men, Ramil and Samir Guliyev, died in custody.", {"Ramil": "GPE", "Samir Guliyev": "PERSON"}, [{"Ramil"}, {"Samir Guliyev"}]),
 ]
 
 
 @pytest.mark.parametrize(("text", "labels", "expected"), PEOPLE_CASES, ids=[c[0][:40] for c in PEOPLE_CASES])
 def test_a_shorter_name_of_a_person_is_that_person(text, labels, expected):
     assert referents(text, labels) == expected
+
+
+def test_a_first_name_before_a_conjoined_full_name_is_named_with_its_surname():
+    analysis = analysed("The men, Ramil and Samir Guliyev, died in custody.", {"Samir Guliyev": "PERSON"})
+    assert {e.name: e.type.value for e in analysis.entities.values()} == {"Ramil Guliyev": "Person", "Samir Guliyev": "Person"}
