@@ -496,6 +496,45 @@ class _EntityBuilder:
                 if m.type is not winner:
                     m.type, m.key = winner, source.key
 
+    def continued_organizations(self, entities) -> list:
+        """An organization's name that goes on after "of", "for" or "on" where the tagger
+        cut it: "Senate Committee" + "on" + "Veterans Affairs", "Council" + "of" + "Europe".
+        Only a name ending in an organization word the gazetteers do not know, continued
+        by capitalised words up to a lower-case word or punctuation."""
+        from spacy.tokens import Span
+
+        doc, result, inside = self.doc, [], 0
+        for span in sorted(entities, key=lambda e: e.start):
+            if span.start < inside:
+                continue  # a piece of a name continued before it
+            end = self._continuation(span)
+            result.append(span if end is None else Span(doc, span.start, end, label="ORG"))
+            inside = max(inside, end or 0)
+        return result
+
+    def _continuation(self, span) -> int | None:
+        """Where an organization's name cut after its organization word ends, or None."""
+        doc = self.doc
+        last = span[-1].lower_.rstrip(".")
+        if span.label_ != "ORG" or span.kb_id_ or last not in self.lexicon.cue("organization_words") or last in self.lexicon.cue("company_suffixes"):
+            return None  # not "Keen Corp. of New York": a company's home
+        if self._organization(span, span.text) is not None or span.end + 1 >= len(doc) or doc[span.end].lower_ not in {"of", "for", "on"}:
+            return None
+        # the continuation: capitalised words the tagger left untagged or read as an organization,
+        # never a place, a date or a person it tagged ("Supreme Court of Canada", "on Thursday")
+        other = {i: e.label_ for e in doc.ents for i in range(e.start, e.end)}
+        i = span.end + 1
+        if doc[i].lower_ == "the":
+            i += 1
+        end = None
+        while i < len(doc) and other.get(i, "ORG") == "ORG" and (
+            doc[i].is_title or doc[i].is_upper or (doc[i].lower_ in {"and", "of", "for", "the"} and end is not None)
+        ):
+            if doc[i].is_title or doc[i].is_upper:
+                end = i + 1
+            i += 1
+        return end
+
     def split_qualified_place(self, span) -> list:
         """"Aiken, S.C." read as one place is two: the town and its state or country
         (qualified_place_aliases then names the town "Aiken, S.C." as well)."""
@@ -904,7 +943,7 @@ def _definite(token) -> bool:
 def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_end: int = 0) -> EntityAnalysis:
     """Type, merge and index the entities of a parsed document."""
     builder = _EntityBuilder(doc, gazetteer, lexicon)
-    spans = [piece for span in doc.ents for part in split_at_dashes(span) for piece in builder.split_qualified_place(part)]
+    spans = [piece for span in builder.continued_organizations(doc.ents) for part in split_at_dashes(span) for piece in builder.split_qualified_place(part)]
     mentions = [m for m in (builder.classify(span) for span in spans) if m is not None]
     mentions += builder.propagate(mentions)
     builder.retype_surnames(mentions)

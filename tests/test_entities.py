@@ -155,6 +155,16 @@ EXTENT_CASES = [
     ("An air pocket was their only hope, said Coast Guard Lt. Steve Hardy.", {"Coast Guard Lt": "ORG", "Steve Hardy": "PERSON"},
      {"Coast Guard": "Organization", "Steve Hardy": "Person"}),
     ("Officers from Madison County arrived.", {"Madison County": "GPE"}, {"Madison County": "Location"}),
+    # an organization's name the tagger cut after its organization word goes on
+    ("Alan Cranston chairs the Senate Committee on Veterans Affairs.",
+     {"Alan Cranston": "PERSON", "Senate Committee": "ORG", "Veterans Affairs": "ORG"},
+     {"Senate Committee on Veterans Affairs": "Organization"}),
+    ("He leads the Carnegie Foundation for the Advancement of Teaching.", {"Carnegie Foundation": "ORG"},
+     {"Carnegie Foundation for the Advancement of Teaching": "Organization"}),
+    # ... but not over a place, a date or a company's home
+    ("The Supreme Court of Canada ruled on Thursday.", {"Supreme Court": "ORG", "Canada": "GPE", "Thursday": "DATE"},
+     {"Supreme Court": "Organization", "Canada": "State"}),
+    ("Keen Corp. of New York settled.", {"Keen Corp.": "ORG", "New York": "GPE"}, {"Keen Corp.": "Organization", "New York": "Location"}),
     # the end of a title in front of a person's name is not the name's
     ("Secretary of State Marco Rubio called the attack reckless.", {"State Marco Rubio": "ORG"}, {"Marco Rubio": "Person"}),
 ]
