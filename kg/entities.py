@@ -728,6 +728,8 @@ def gender_of(first_name: str) -> str:
     return {"mostly_male": "male", "mostly_female": "female"}.get(gender, gender)
 
 
+# Parts of speech of words that never end a name, nor start one unless capitalised as a name's.
+FUNCTION_POS = frozenset({"ADP", "ADV", "DET", "CCONJ", "SCONJ", "PART", "PRON", "AUX"})
 # Dashes that separate, written with spaces around them: a dateline from its story
 # ("TBILISI - Nino Kapanadze"), CoNLL04's "_"; a hyphen inside a name has none.
 SEPARATING_DASHES = frozenset({"-", "--", "–", "—", "_"})
@@ -778,18 +780,26 @@ def settled_type(mentions: list[MentionSpan]) -> EntityType:
 
 
 def _trim(span):
-    """Cut an entity at an opening bracket ("Union of Democratic Forces ( SDS") and
-    drop a sentence's full stop or a comma the model took in ("Nevada .")."""
+    """Cut an entity at an opening bracket ("Union of Democratic Forces ( SDS"), drop a
+    sentence's full stop or a comma the model took in ("Nevada ."), lower-case function
+    words at its end ("Gosforth in") and a first word of a sentence that is no name
+    ("Welcoming Mr. Tavaya")."""
     from spacy.tokens import Span
 
     for token in span:
         if token.text in {"(", "[", "\"", "“"} and token.i > span.start:
             span = Span(span.doc, span.start, token.i, label=span.label_, kb_id=span.kb_id_)
             break
-    end = span.end
-    while end - span.start > 1 and span.doc[end - 1].text in {".", ",", ";", ":"}:
-        end -= 1
-    return span if end == span.end else Span(span.doc, span.start, end, label=span.label_, kb_id=span.kb_id_)
+    doc, start, end = span.doc, span.start, span.end
+    while end - start > 1 and (doc[end - 1].text in {".", ",", ";", ":"} or (doc[end - 1].is_lower and doc[end - 1].pos_ in FUNCTION_POS)):
+        end -= 1  # "Nevada .", "Gosforth in", "Chien first"
+    while end - start > 1 and doc[start].is_sent_start and doc[start].is_title and doc[start].tag_ not in {"NNP", "NNPS"} and (
+        doc[start].pos_ in (FUNCTION_POS - {"DET"}) | {"VERB"}  # not "An Wang"
+    ):
+        start += 1  # "Welcoming Mr. Tavaya", "Both Bush": a sentence's first word is capitalised anyway
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label_, kb_id=span.kb_id_)
 
 
 # Prepositions whose object is a place: after a noun all of them ("the plant at Fernald",

@@ -165,6 +165,11 @@ EXTENT_CASES = [
     ("The Supreme Court of Canada ruled on Thursday.", {"Supreme Court": "ORG", "Canada": "GPE", "Thursday": "DATE"},
      {"Supreme Court": "Organization", "Canada": "State"}),
     ("Keen Corp. of New York settled.", {"Keen Corp.": "ORG", "New York": "GPE"}, {"Keen Corp.": "Organization", "New York": "Location"}),
+    # function words at a name's end, and a sentence's first word that is no name, are not the name's
+    ("He was treated at a hospital in Gosforth in northeast England.", {"Gosforth in": "GPE", "England": "GPE"}, {"Gosforth": "Location"}),
+    ("Welcoming Mr. Tavaya, President Moi praised the envoy.", {"Welcoming Mr. Tavaya": "PERSON", "Moi": "PERSON"},
+     {"Tavaya": "Person"}),
+    ("An Wang developed the memory device.", {"An Wang": "PERSON"}, {"An Wang": "Person"}),
     # the end of a title in front of a person's name is not the name's
     ("Secretary of State Marco Rubio called the attack reckless.", {"State Marco Rubio": "ORG"}, {"Marco Rubio": "Person"}),
 ]
