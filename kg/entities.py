@@ -122,6 +122,7 @@ class _EntityBuilder:
         self.identifiers: dict[str, tuple[tuple[str, str], ...]] = {}
         self.extra_aliases: dict[str, list[str]] = defaultdict(list)
         self.first_names: dict[str, str] = {}  # person key -> first name, for pronoun agreement
+        self.labels_at = {i: e.label_ for e in doc.ents for i in range(e.start, e.end)}  # the tagger's label of each token
 
     # ---------------------------------------------------------------- typing
     def classify(self, span) -> MentionSpan | None:
@@ -522,7 +523,7 @@ class _EntityBuilder:
             return None
         # the continuation: capitalised words the tagger left untagged or read as an organization,
         # never a place, a date or a person it tagged ("Supreme Court of Canada", "on Thursday")
-        other = {i: e.label_ for e in doc.ents for i in range(e.start, e.end)}
+        other = self.labels_at
         i = span.end + 1
         if doc[i].lower_ == "the":
             i += 1
