@@ -210,26 +210,27 @@ class DocumentFeatures:
             return found
         token, analysis = self.token, self.analysis
         length = len(self.doc)
-        between = [i for i in range(left_end, min(right_start, length)) if not token(i)[4]]
-        words = tuple(token(i)[0] for i in between)
+        # (index, token facts) of the words between, spaces left out
+        between = [(i, facts) for i in range(left_end, min(right_start, length)) if not (facts := token(i))[4]]
+        words = tuple(facts[0] for _, facts in between)
         shared = {f"bw={w}" for w in words}
         shared.add(f"nbetween={_distance_bucket(len(words))}")
         if words:
             shared |= {f"bfirst={words[0]}", f"blast={words[-1]}"}
-        others = {m.key for m in (analysis.at(i) for i in between) if m is not None and not m.via_coreference}
+        others = {m.key for m in (analysis.at(i) for i, _ in between) if m is not None and not m.via_coreference}
         shared.add(f"ents_between={min(len(others), 2)}")
-        before = [i for i in range(max(0, left_start - 3), min(left_start, length)) if not token(i)[4]][-2:]
-        after = [i for i in range(right_end, min(right_end + 3, length)) if not token(i)[4]][:2]
-        for k, i in enumerate(reversed(before), start=1):
-            shared.add(f"lb{k}={token(i)[0]}")
-        for k, i in enumerate(after, start=1):
-            shared.add(f"ra{k}={token(i)[0]}")
-        lowers = {token(i)[2] for i in between}
+        before = [facts for i in range(max(0, left_start - 3), min(left_start, length)) if not (facts := token(i))[4]][-2:]
+        after = [facts for i in range(right_end, min(right_end + 3, length)) if not (facts := token(i))[4]][:2]
+        for k, facts in enumerate(reversed(before), start=1):
+            shared.add(f"lb{k}={facts[0]}")
+        for k, facts in enumerate(after, start=1):
+            shared.add(f"ra{k}={facts[0]}")
+        lowers = {facts[2] for _, facts in between}
         cues = tuple(cue for cue in _CUES if cue in lowers)
         shared.update(f"cue={cue}" for cue in cues)
-        if any(token(i)[2] == "based" and i > 0 and token(i - 1)[7] in {"-", "–"} for i in between):
+        if "based" in lowers and any(facts[2] == "based" and i > 0 and token(i - 1)[7] in {"-", "–"} for i, facts in between):
             shared.add("cue=-based")
-        titles = tuple(title.relation for i in between for title in self.titles(i))
+        titles = tuple(title.relation for i, _ in between for title in self.titles(i))
         if titles:
             shared.add("title_between")
         found = self._regions[key] = (words, frozenset(shared), cues, titles)
@@ -280,28 +281,31 @@ class DocumentFeatures:
             features.add("nopath")
             return sorted(features)
         up, lca, down = path
-        labels = [f"{token(i)[5]}<" for i in up] + [f">{token(i)[5]}" for i in down]
+        up_facts, down_facts = [token(i) for i in up], [token(i) for i in down]
+        labels = [f"{facts[5]}<" for facts in up_facts] + [f">{facts[5]}" for facts in down_facts]
         full: list[str] = []
-        for k, i in enumerate(up):
+        for k, facts in enumerate(up_facts):
             if k:
-                full.append(token(i)[0])
-            full.append(f"{token(i)[5]}<")
+                full.append(facts[0])
+            full.append(f"{facts[5]}<")
         ends = {source_head, target_head}
         lca_word = "SELF" if lca in ends else token(lca)[0]
         full.append(f"[{lca_word}]")
-        for i in down:
-            full.append(f">{token(i)[5]}")
+        for i, facts in zip(down, down_facts):
+            full.append(f">{facts[5]}")
             if i != target_head:
-                full.append(token(i)[0])
+                full.append(facts[0])
         label_path = " ".join(labels)
         features |= {
             f"path={label_path}", f"path={label_path}|{types}", f"pathfull={' '.join(full)}|{types}",
             f"pathlen={min(len(labels), 6)}", f"lca={lca_word}", f"lca={lca_word}|{types}",
         }
-        inner = [i for i in (*up[1:], lca, *down[:-1]) if i not in ends]
-        for i in inner:
+        verbs = lexicon.verbs
+        for i in (*up[1:], lca, *down[:-1]):
+            if i in ends:
+                continue
             features.update(self._path_word_features(i))
-            for frame in lexicon.verbs.get(token(i)[3], ()):
+            for frame in verbs.get(token(i)[3], ()):
                 features.add(f"path_verb={frame.relation}")
                 features.add(f"path_verb={frame.relation}|{label_path}")
             for title in self.titles(i):

@@ -13,7 +13,8 @@ optional gold relation, or whose gold relation the predicted types cannot
 carry, are left out.
 
 Data: CoNLL04 train (its coarse labels worksFor, livesIn, basedIn, locatedIn
-and kills are targets as they are) and the samples' gold. The team's tune
+and kills are targets as they are), the samples' gold and the team's train split
+(eval/dev/train.gold.jsonl: 40 news documents with all 24 relation types). The team's tune
 split only scores candidate settings: a model that had learnt its facts would
 hide the rules' misses from whoever tunes the rules on it (and, trained on it,
 the model recalls its facts from sentences that negate or report them).
@@ -24,7 +25,7 @@ threshold and one per frequent label) maximise the pooled relation F1 of rules
 plus model over three folds, each scored by a model that never saw it: a fixed
 fifth of CoNLL04 train (by a hash of the document id; scored through
 eval/conll04.map.json), the tune split, and the samples' gold (scored by a
-model fitted without it). The final model is then fitted on all the training
+model fitted without it). The train split is in every fit. The final model is then fitted on all the training
 data.
 
 Deterministic: single-threaded BLAS, sorted inputs, lbfgs from a zero start,
@@ -51,7 +52,10 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CONLL_TRAIN = SHARED / "eval" / "external" / "conll04_train.gold.jsonl"
-TRAIN_FILES = (CONLL_TRAIN, ROOT / "samples" / "gold.jsonl")
+# The team's train split is in every fit, never a fold: its 40 documents would
+# outweigh CoNLL04 in the pooled score that picks the settings.
+TRAIN_SPLIT = ROOT / "eval" / "dev" / "train.gold.jsonl"
+TRAIN_FILES = (CONLL_TRAIN, ROOT / "samples" / "gold.jsonl", TRAIN_SPLIT)
 # Scored to choose the settings, never trained on: a model that had learnt the
 # tune split's facts would hide the rules' misses from whoever tunes them.
 SELECTION_FILES = (ROOT / "eval" / "dev" / "tune.gold.jsonl",)
@@ -329,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     # each scored with a model fitted without it (and without the holdout);
     # the selection files are in no fit at all.
     kinds = {index: item.source for index, item in enumerate(parsed)}
-    news = sorted({item.source for item in parsed if item.source != CONLL_TRAIN.name.split(".")[0]})
+    news = sorted({item.source for item in parsed} - {CONLL_TRAIN.name.split(".")[0], TRAIN_SPLIT.name.split(".")[0]})
     folds = [Fold("conll04_train-holdout", [parsed[i] for i in sorted(holdout)], mapping)]
     folds += [Fold(name, [item for item in parsed if item.source == name], None) for name in news]
     members = [holdout] + [{i for i, source in kinds.items() if source == name} for name in news]
