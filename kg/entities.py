@@ -499,9 +499,10 @@ class _EntityBuilder:
 
     def continued_organizations(self, entities) -> list:
         """An organization's name that goes on after "of", "for" or "on" where the tagger
-        cut it: "Senate Committee" + "on" + "Veterans Affairs", "Council" + "of" + "Europe".
-        Only a name ending in an organization word the gazetteers do not know, continued
-        by capitalised words up to a lower-case word or punctuation."""
+        cut it: "Senate Committee" + "on" + "Veterans Affairs", "Carnegie Foundation" +
+        "for the Advancement of Teaching". Only a name ending in an organization word the
+        gazetteers do not know, continued by capitalised words up to a lower-case word or
+        punctuation."""
         from spacy.tokens import Span
 
         doc, result, inside = self.doc, [], 0
@@ -523,12 +524,11 @@ class _EntityBuilder:
             return None
         # the continuation: capitalised words the tagger left untagged or read as an organization,
         # never a place, a date or a person it tagged ("Supreme Court of Canada", "on Thursday")
-        other = self.labels_at
         i = span.end + 1
         if doc[i].lower_ == "the":
             i += 1
         end = None
-        while i < len(doc) and other.get(i, "ORG") == "ORG" and (
+        while i < len(doc) and self.labels_at.get(i, "ORG") == "ORG" and (
             doc[i].is_title or doc[i].is_upper or (doc[i].lower_ in {"and", "of", "for", "the"} and end is not None)
         ):
             if doc[i].is_title or doc[i].is_upper:
