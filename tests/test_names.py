@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.names import normalize, slug
+from kg.names import name_words, normalize, slug, without_particle
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,15 @@ def test_slug_of_a_name_without_letters_is_a_stable_hash():
     assert slug("🙂🙂") == slug("🙂🙂")
     assert slug("🙂🙂").startswith("x-") and slug("🙂🙂") != slug("🙃")
 
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("al-Burhan", "Burhan"), ("el-Sisi", "Sisi"), ("Al-Assad", "Assad"),
+    ("Jae-myung", "Jae-myung"), ("Putin", "Putin"), ("al-", "al-"),
+])
+def test_without_particle_drops_only_an_article_joined_to_a_surname(word, expected):
+    assert without_particle(word) == expected
+
+
+def test_name_words_are_the_words_and_the_surname_without_its_article():
+    assert name_words("Abdel Fattah al-Burhan") == {"Abdel", "Fattah", "al-Burhan", "Burhan"}

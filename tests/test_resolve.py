@@ -33,6 +33,7 @@ def short(resolution) -> dict[str, str]:
     ("Putin", set()),  # one word: no shorter name
     ("Siarhei K", set()),  # too short to stand for anyone
     ("Luiz Inácio Lula da Silva", {"inácio lula da silva", "lula da silva", "da silva", "silva"}),
+    ("Abdel Fattah al-Burhan", {"fattah alburhan", "alburhan", "burhan"}),  # the surname without its article
 ])
 def test_surnames_are_the_last_words_of_a_full_name(name, expected):
     assert surnames(name) == expected
@@ -78,6 +79,18 @@ CASES = {
     "a surname joins the one full name it ends": (
         [record("person/putin", "Putin"), record("person/vladimir-putin", "Vladimir Putin")],
         {"person/putin": "person/vladimir-putin"}, [("person/putin", "surname")], [],
+    ),
+    "a surname without its article joins the full name": (
+        [record("person/burhan", "Burhan"), record("person/abdel-fattah-al-burhan", "Abdel Fattah al-Burhan")],
+        {"person/burhan": "person/abdel-fattah-al-burhan"}, [("person/burhan", "surname")], [],
+    ),
+    "a family name written first joins the one full name it starts": (
+        [record("person/xi", "Xi"), record("person/xi-jinping", "Xi Jinping")],
+        {"person/xi": "person/xi-jinping"}, [("person/xi", "family-name")], [],
+    ),
+    "a first word that starts two full names stays apart": (
+        [record("person/kim", "Kim"), record("person/kim-jong-un", "Kim Jong Un"), record("person/kim-yo-jong", "Kim Yo Jong")],
+        {}, [], [("person/kim", "ambiguous")],
     ),
     "a title form is an alias of the surname, which joins": (
         [record("person/putin", "Putin", aliases=["President Putin"]), record("person/vladimir-putin", "Vladimir Putin")],
