@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import recall_cases
 from tests.conftest import extract_text, triples
 
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
@@ -130,6 +131,10 @@ NOT_FOUND = [
     # a killing is not also counted as an attack
     ("Mark Chapman shot John Lennon outside the Dakota building.", {("Mark Chapman", "attacks", "John Lennon", A)}),
 ]
+
+
+CASES += recall_cases.CASES
+NOT_FOUND += recall_cases.NOT_FOUND
 
 
 @pytest.mark.parametrize("sentence, expected", CASES, ids=[c[0][:40] for c in CASES])
