@@ -153,6 +153,7 @@ class _Rules:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.institutions = lexicon.cue("institution_nouns")
+        self.speech_or_commitment = lexicon.cue("speech_verbs") | lexicon.cue("commitment_verbs")  # verbs whose clause a speaker owns
         self._sentence_starts: list[int] | None = None  # first token of each sentence
         self._sentences: dict[int, tuple[str, int]] = {}  # sentence number -> (stripped text, start offset)
         self.overrides: dict[int, MentionSpan | None] = {}
@@ -160,12 +161,22 @@ class _Rules:
         self.actor_readings: set[int] = set()
         self._prepare()
 
+    def _sentence_number(self, token_index: int) -> int:
+        if self._sentence_starts is None:
+            self._sentence_starts = [sentence.start for sentence in self.doc.sents]
+        return bisect_right(self._sentence_starts, token_index) - 1
+
+    def window_start(self, token_index: int, sentences_before: int) -> int:
+        """The first token of the sentence ``sentences_before`` sentences before the one
+        around a token (of the document's first sentence, when there are fewer): where a
+        search for an antecedent of the token starts."""
+        number = self._sentence_number(token_index)  # reads the sentence starts once
+        return self._sentence_starts[max(0, number - sentences_before)]
+
     def sentence(self, token_index: int) -> tuple[str, int]:
         """The sentence around a token (``token.sent``), as its text without surrounding
         white space and that text's character offset; each sentence read once."""
-        if self._sentence_starts is None:
-            self._sentence_starts = [sentence.start for sentence in self.doc.sents]
-        number = bisect_right(self._sentence_starts, token_index) - 1
+        number = self._sentence_number(token_index)
         found = self._sentences.get(number)
         if found is None:
             starts = self._sentence_starts
@@ -301,10 +312,7 @@ class _Rules:
                 self.analysis.at(c.i) is not None for c in token.children
             ):
                 continue  # "the bloc", not "a bloc" nor "the Arab bloc"
-            first = token.sent.start
-            for _ in range(2):
-                if first > 0:
-                    first = self.doc[first - 1].sent.start
+            first = self.window_start(token.i, 2)
             for before in reversed(self.doc[first : token.i]):
                 found = self.analysis.at(before.i)
                 if found is None or found.via_coreference or found.type is not EntityType.ORGANIZATION:
@@ -338,9 +346,7 @@ class _Rules:
                 found = self.analysis.at(before) if before >= 0 else None
                 owner = found if found is not None and not found.via_coreference and found.type in actors else None
             else:
-                first = token.sent.start
-                if first > 0:
-                    first = self.doc[first - 1].sent.start
+                first = self.window_start(token.i, 1)
                 for before in reversed(self.doc[first : token.i]):
                     found = self.analysis.at(before.i)
                     if found is None or found.via_coreference or found.type not in actors:
@@ -360,7 +366,7 @@ class _Rules:
         """A pronoun in a reported clause is its speaker: "Vucic insisted that his country ...",
         "the ministry said it had expelled ...". Speakers are read through role nouns."""
         readings: dict[int, MentionSpan | None] = {}
-        speech = self.lexicon.cue("speech_verbs") | self.lexicon.cue("commitment_verbs")
+        speech = self.speech_or_commitment
         for token in self.doc:
             lower = token.lower_
             if lower in PERSON_PRONOUNS:
@@ -495,10 +501,7 @@ class _Rules:
             wanted = {EntityType.ORGANIZATION}
         else:
             return []
-        first_sentence = noun.sent.start
-        for _ in range(2):
-            if first_sentence > 0:
-                first_sentence = self.doc[first_sentence - 1].sent.start
+        first_sentence = self.window_start(noun.i, 2)
         for token in reversed(self.doc[first_sentence : noun.i]):
             mention = self.analysis.at(token.i)
             members = coordinated(token)
@@ -745,7 +748,7 @@ class _Rules:
         """"Baghaei said Israel will pay a heavy price", "warned that X would pay dearly": the
         speaker threatens the one who is to pay (cue ``threat_consequences``: verb:object or verb:adverb)."""
         consequences = {tuple(entry.split(":", 1)) for entry in self.lexicon.cue("threat_consequences")}
-        speech = self.lexicon.cue("speech_verbs") | self.lexicon.cue("commitment_verbs")
+        speech = self.speech_or_commitment
         for verb in self.doc:
             lemma = verb.lemma_.lower()
             if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in speech:
@@ -941,10 +944,7 @@ class _Rules:
     def _only_state_before(self, token) -> MentionSpan | None:
         """The one state named in this sentence before ``token`` and the two sentences before,
         by name or demonym; None when there are several or none."""
-        first = token.sent.start
-        for _ in range(2):
-            if first > 0:
-                first = self.doc[first - 1].sent.start
+        first = self.window_start(token.i, 2)
         states = {
             m.key: m for t in self.doc[first : token.i] if (m := self.analysis.at(t.i)) is not None
             and not m.via_coreference and m.type is EntityType.STATE
@@ -955,9 +955,7 @@ class _Rules:
         """The one state that is a subject in this sentence before ``token`` or in the
         sentence before ("Iran accused Israel ... Foreign ministry spokesman X": Iran);
         None when there are several ("Germany and France met")."""
-        first = token.sent.start
-        if first > 0:
-            first = self.doc[first - 1].sent.start
+        first = self.window_start(token.i, 1)
         states = {}
         for before in self.doc[first : token.i]:
             found = self.analysis.at(before.i)
@@ -1233,10 +1231,7 @@ class _Rules:
         sentences before."""
         if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
             return
-        first = noun.sent.start
-        for _ in range(ANTECEDENT_SENTENCES):
-            if first > 0:
-                first = self.doc[first - 1].sent.start
+        first = self.window_start(noun.i, ANTECEDENT_SENTENCES)
         for before in reversed(self.doc[first : noun.i]):
             earlier = self.event_noun(before)
             if earlier is not None and earlier.relation == event.relation:
