@@ -33,6 +33,7 @@ LOOSE_OBJECT_DEPS = OBJECT_DEPS | {"npadvmod"}
 OWNER_DEPS = {"poss", "compound", "amod", "nmod"}
 DEEP_PREPS = {"of", "with", "between", "to", "against", "on", "for", "from"}
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in", "with"}
+POSTING_PREPS = {"of", "from"}  # the owners of an ambassador's or envoy's post ("to", "in", "for": where it is held)
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
 TARGETED_RELATIONS = {"attacks", "intervenesIn"}  # a hit on a state's asset or land is a hit on the state
@@ -46,6 +47,8 @@ PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
 THING_PRONOUNS = {"it", "its"}
 POSSESSIVE_PRONOUNS = {"its", "whose"}  # owners of a post: "its foreign minister", "whose president"
 ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict"}
+DATELINE_DASHES = {"-", "--", "—", "–"}
+DATELINE_REACH = 16  # tokens from a sentence start within which a dateline's dash must come
 
 # Rules that read a description, not an event: the writer asserts them
 # whatever the surrounding clause says ("according to Kent, the US diplomat").
@@ -159,12 +162,52 @@ class _Rules:
         self.overrides: dict[int, MentionSpan | None] = {}
         self.roles: dict[str, list[Role]] = {}
         self.actor_readings: set[int] = set()
+        self.dateline, self.dateline_subject = self._dateline()
         self._prepare()
 
     def _sentence_number(self, token_index: int) -> int:
         if self._sentence_starts is None:
             self._sentence_starts = [sentence.start for sentence in self.doc.sents]
         return bisect_right(self._sentence_starts, token_index) - 1
+
+    def _dateline(self) -> tuple[range, object]:
+        """The tokens of a wire dateline ("WARSAW, Jan 14 (Wire) -", "KUALA LUMPUR -") at the
+        start of one of the first sentences, and the word after it the parser hung on it.
+
+        The small model parses a dateline as the sentence's subject ("WARSAW" nsubj of
+        "accused") and the real subject as its apposition or conjunct ("Poland"), so the
+        rules skip the dateline's words and read that word in their place."""
+        self._sentence_number(0)
+        doc = self.doc
+        for start in self._sentence_starts[:3]:
+            first = doc[start]
+            if not (first.is_upper and first.is_alpha and len(first) > 1):
+                continue
+            in_name = True
+            for index in range(start + 1, min(start + DATELINE_REACH, len(doc))):
+                token = doc[index]
+                if token.text in DATELINE_DASHES:
+                    dateline = range(start, index + 1)
+                    end = self._sentence_starts[self._sentence_number(index) + 1] if self._sentence_number(index) + 1 < len(self._sentence_starts) else len(doc)
+                    subject = next((t for t in doc[index + 1 : end] if t.head.i in dateline and t.dep_ != "punct"), None)
+                    return dateline, subject
+                if token.text in {",", "("}:
+                    in_name = False
+                elif in_name and not (token.is_upper or token.text == "/"):
+                    break  # "WARSAW", "NEW DELHI/ISLAMABAD", "THE HAGUE": the place is in capitals
+                if token.is_sent_start or token.pos_ in {"VERB", "AUX"} and not token.is_upper:
+                    break
+        return range(0), None
+
+    def subject_children(self, verb) -> list:
+        """A verb's active subjects, with a dateline hung on it as subject read as the word
+        the parser hung on the dateline ("DOHA, March 9 (Wire) - Qatar on Monday opened")."""
+        found = [c for c in verb.children if c.dep_ in ACTIVE_SUBJECT_DEPS]
+        if self.dateline and any(c.i in self.dateline for c in found):
+            found = [c for c in found if c.i not in self.dateline] or (
+                [self.dateline_subject] if self.dateline_subject is not None else []
+            )
+        return found
 
     def window_start(self, token_index: int, sentences_before: int) -> int:
         """The first token of the sentence ``sentences_before`` sentences before the one
@@ -380,9 +423,7 @@ class _Rules:
                 clause = clause.head
             if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in speech:
                 continue
-            speakers = [
-                self.at(c.i) for c in clause.head.children if c.dep_ in ACTIVE_SUBJECT_DEPS
-            ]
+            speakers = [self.at(c.i) for c in self.subject_children(clause.head)]
             speakers = [m for m in speakers if m is not None and m.type in wanted]
             if len(speakers) == 1:
                 speaker = speakers[0]
@@ -551,18 +592,17 @@ class _Rules:
                 for pobj in agent.children if pobj.dep_ == "pobj"
             ]
             return [a for p in agents for a in self.entities(p)], True
-        for child in verb.children:
-            if child.dep_ in ACTIVE_SUBJECT_DEPS:
-                relative = verb if verb.dep_ == "relcl" else None
-                if verb.dep_ == "ccomp" and verb.head.dep_ == "relcl" and child.i < verb.head.i:
-                    relative = verb.head  # "Rosmar, which London said helps Moscow": "which" is Rosmar
-                if child.lower_ in RELATIVE_PRONOUNS and relative is not None:
-                    antecedent = relative.head
-                    if antecedent.conjuncts and all(c.i < verb.i for c in antecedent.conjuncts):
-                        # "Japan and Australia, which have stepped up ties": the whole coordination
-                        return self.entities(antecedent), False
-                    return self._entity(antecedent, deep=False), False  # the antecedent, not its conjuncts
-                return self.entities(child), False
+        for child in self.subject_children(verb):
+            relative = verb if verb.dep_ == "relcl" else None
+            if verb.dep_ == "ccomp" and verb.head.dep_ == "relcl" and child.i < verb.head.i:
+                relative = verb.head  # "Rosmar, which London said helps Moscow": "which" is Rosmar
+            if child.lower_ in RELATIVE_PRONOUNS and relative is not None:
+                antecedent = relative.head
+                if antecedent.conjuncts and all(c.i < verb.i for c in antecedent.conjuncts):
+                    # "Japan and Australia, which have stepped up ties": the whole coordination
+                    return self.entities(antecedent), False
+                return self._entity(antecedent, deep=False), False  # the antecedent, not its conjuncts
+            return self.entities(child), False
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and (verb.tag_ == "VBG" or verb.lower_.endswith("ing"))):
             described = self.at(verb.head.i)
             if described is not None and described.demonym and verb.head.dep_ == "appos":
@@ -911,11 +951,14 @@ class _Rules:
             return
         if mention.type is not EntityType.PERSON:
             return
+        left = max(head.left_edge.i, self.dateline.stop) if head.left_edge.i in self.dateline else head.left_edge.i
         if mention.via_coreference:  # a role noun standing for a person: the noun is the title
-            title_token, prefix = head, list(self.doc[head.left_edge.i : head.i])
+            title_token, prefix = head, list(self.doc[left : head.i])
         else:
-            prefix = list(self.doc[head.left_edge.i : mention.start])
-            titled = [t for t in prefix if self.title_of(t) is not None]
+            prefix = list(self.doc[left : mention.start])
+            # not the object of a title's "of": "Secretary of State" is a secretary, "State" no place
+            titled = [t for t in prefix if self.title_of(t) is not None
+                      and not (t.dep_ == "pobj" and t.head.lower_ == "of" and self.title_of(t.head.head) is not None)]
             if not titled:
                 return
             title_token = max(titled, key=lambda t: t.i)
@@ -1086,8 +1129,10 @@ class _Rules:
             tokens.insert(0, title_token.head)  # "an EU and NATO member": the EU owns the post too
         owners = self._owners_among(tokens, mention, title_token, title_token)
         factor = 1.0
+        # "Russia's ambassador in Serbia", "the US envoy for Syria": the post is held there, for another
+        preps = POSTING_PREPS if title_token.lemma_.lower() in self.lexicon.cue("posting_titles") else OWNER_PREPS | {"between", "within"}
         for child in title_token.children:
-            if child.dep_ == "prep" and child.lower_ in OWNER_PREPS | {"between", "within"}:
+            if child.dep_ == "prep" and child.lower_ in preps:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         owners += [(a.mention, False) for a in self.entities(pobj) if a.mention.key != mention.key]
@@ -1125,7 +1170,17 @@ class _Rules:
                 elif direct_demonym or owner.type is EntityType.STATE:  # "a Netherlands businessman"
                     yield Candidate(holder, "citizenOf", owner, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], trigger)
                 continue
-            yield Candidate(holder, title.relation, owner, rule, confidence, trigger)
+            relation = title.relation
+            if relation == "worksFor" and owner.type is EntityType.ORGANIZATION and self._armed_group_rank(trigger, owner):
+                relation = "memberOf"  # "a Hezbollah field commander": a member of the group, not its employee
+            yield Candidate(holder, relation, owner, rule, confidence, trigger)
+
+    def _armed_group_rank(self, trigger: int, owner: MentionSpan) -> bool:
+        """A rank of an armed group ("commander") held in one (the gazetteer's ``armed_group`` kind)."""
+        if self.doc[trigger].lemma_.lower() not in self.lexicon.cue("armed_group_member_titles"):
+            return False
+        record = self.gazetteer.organization_by_key(owner.key) or self.gazetteer.organization(owner.text)
+        return record is not None and record.kind == "armed_group"
 
     def _is_demonym(self, mention: MentionSpan) -> bool:
         state = self.gazetteer.state(mention.text)
