@@ -147,6 +147,7 @@ class Role:
     relation: str
     owner: MentionSpan
     phrase: str
+    explicit: bool = True  # named with its owner, not read from the document's context ("title-context")
 
 
 class _Rules:
@@ -163,6 +164,7 @@ class _Rules:
         self.roles: dict[str, list[Role]] = {}
         self.actor_readings: set[int] = set()
         self.dateline, self.dateline_subject = self._dateline()
+        self._dateline_state: MentionSpan | None | bool = False  # False: not read yet
         self._prepare()
 
     def _sentence_number(self, token_index: int) -> int:
@@ -195,9 +197,32 @@ class _Rules:
                     in_name = False
                 elif in_name and not (token.is_upper or token.text == "/"):
                     break  # "WARSAW", "NEW DELHI/ISLAMABAD", "THE HAGUE": the place is in capitals
-                if token.is_sent_start or token.pos_ in {"VERB", "AUX"} and not token.is_upper:
-                    break
+                if token.is_sent_start and not (in_name and token.is_upper) or token.pos_ in {"VERB", "AUX"} and not token.is_upper:
+                    break  # the parser may end a sentence inside the place ("ADDIS" | "ABABA -")
         return range(0), None
+
+    def dateline_state(self) -> MentionSpan | None:
+        """The state a dateline files from, when the document names it: "MEXICO CITY, Nov 30
+        (Wire) -" is Mexico's capital, "TOLEDO, Ohio -" in the United States; None for a
+        dateline of two cities ("NEW DELHI/ISLAMABAD") or a place that is no seat."""
+        if self._dateline_state is not False:
+            return self._dateline_state
+        self._dateline_state = None
+        words = [t for t in self.doc[self.dateline.start : self.dateline.stop] if t.text not in DATELINE_DASHES]
+        cut = next((k for k, t in enumerate(words) if t.text in {",", "("}), len(words))
+        place = " ".join(t.text for t in words[:cut])
+        if not place or "/" in place:
+            return None
+        region = " ".join(t.text for t in words[cut + 1 :] if not t.is_punct and not t.like_num) if cut < len(words) and words[cut].text == "," else ""
+        record = self.gazetteer.state(region) if region else None
+        if record is None and region and self.gazetteer.is_us_state(region):
+            record = self.gazetteer.state("United States")
+        record = record or self.gazetteer.seat(place)
+        if record is not None:
+            self._dateline_state = next(
+                (m for m in self.analysis.mentions if m.key == record.key and not m.via_coreference and m.type is EntityType.STATE), None
+            )
+        return self._dateline_state
 
     def subject_children(self, verb) -> list:
         """A verb's active subjects, with a dateline hung on it as subject read as the word
@@ -252,9 +277,10 @@ class _Rules:
         for candidate in self.title_relations():
             if candidate.source.type is EntityType.PERSON and not candidate.source.via_coreference \
                     and candidate.relation in ROLE_RELATIONS and not candidate.target.via_coreference:
-                self.roles.setdefault(candidate.source.key, []).append(
-                    Role(candidate.relation, candidate.target, self._title_phrase(candidate.trigger))
-                )
+                self.roles.setdefault(candidate.source.key, []).append(Role(
+                    candidate.relation, candidate.target, self._title_phrase(candidate.trigger),
+                    explicit=candidate.rule != "title-context",
+                ))
         self.overrides.update(self._role_noun_readings())
         self.overrides.update(self._speaker_pronouns())
 
@@ -969,20 +995,50 @@ class _Rules:
         if owners:
             yield from self._owned(mention, title, owners, "title-prefix", title_token.i)
         elif not mention.via_coreference and title.kind == "leader" and title.phrase in CONTEXT_TITLES \
-                and not self._unread_owner(prefix, title_token):
+                and not self._unread_owner(prefix, title_token) and not self._former(title_token):
             # "Incumbent President Alexander Lukashenko": president of the state under
             # discussion; "Secretary General Mark Rutte": of the organization under discussion.
             wanted = {EntityType.ORGANIZATION} if title.phrase in ORGANIZATION_TITLES else {EntityType.STATE}
-            context = self.analysis.nearest_before(mention.start_char, wanted, sentence=mention.sentence, window=1)
+            context = None
+            if not self._holds_elsewhere(mention):
+                # one named earlier in this sentence, else the dateline's state, else one named in the sentence before
+                context = self.analysis.nearest_before(mention.start_char, wanted, sentence=mention.sentence, window=0)
+                if context is None and wanted == {EntityType.STATE}:
+                    context = self._dateline_post(mention, title)
+                if context is None:
+                    context = self.analysis.nearest_before(mention.start_char, wanted, sentence=mention.sentence, window=1)
             if context is not None:
                 yield Candidate(mention, title.relation, context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
         elif not mention.via_coreference and title.kind == "official" and self._government_post(prefix, title_token) \
                 and not self._unread_owner(prefix, title_token):
             # "Foreign ministry spokesman Esmaeil Baghaei", "Defence Minister X": a post in the
             # government of the state under discussion
-            context = self._subject_state_before(title_token)
+            # a state acting earlier in this sentence ("Egyptian troops began ..., and Foreign Minister X"),
+            # else the dateline's, else one acting in the sentence before
+            context = self._subject_state_before(title_token, 0) or self._dateline_post(mention, title) \
+                or self._subject_state_before(title_token, 1)
             if context is not None:
                 yield Candidate(mention, "worksFor", context, "title-context", RULE_CONFIDENCE["title-context"], title_token.i)
+
+    def _holds_elsewhere(self, person: MentionSpan) -> bool:
+        """Whether the document names a post of this person with its owner ("US President
+        Donald Trump" before a bare "President Donald Trump")."""
+        return any(r.explicit for r in self.roles.get(person.key, []))
+
+    def _dateline_post(self, person: MentionSpan, title: Title) -> MentionSpan | None:
+        """The dateline's state as the owner of a bare title ("MEXICO CITY - President Claudia
+        Sheinbaum", "WARSAW - ... Interior Minister X"): wire style names a post of the state a
+        story is filed from without the state. Not when the person holds a post named with
+        its owner, nor when another person holds the same title of that state by name."""
+        state = self.dateline_state()
+        if state is None or self._holds_elsewhere(person):
+            return None
+        if title.kind == "leader" and any(
+            other != person.key and any(r.explicit and r.owner.key == state.key and r.phrase == title.phrase for r in roles)
+            for other, roles in self.roles.items()
+        ):
+            return None
+        return state
 
     def _only_state_before(self, token) -> MentionSpan | None:
         """The one state named in this sentence before ``token`` and the two sentences before,
@@ -994,11 +1050,11 @@ class _Rules:
         }
         return next(iter(states.values())) if len(states) == 1 else None
 
-    def _subject_state_before(self, token) -> MentionSpan | None:
+    def _subject_state_before(self, token, sentences_before: int = 1) -> MentionSpan | None:
         """The one state that is a subject in this sentence before ``token`` or in the
-        sentence before ("Iran accused Israel ... Foreign ministry spokesman X": Iran);
-        None when there are several ("Germany and France met")."""
-        first = self.window_start(token.i, 1)
+        ``sentences_before`` sentences before ("Iran accused Israel ... Foreign ministry spokesman
+        X": Iran); None when there are several ("Germany and France met")."""
+        first = self.window_start(token.i, sentences_before)
         states = {}
         for before in self.doc[first : token.i]:
             found = self.analysis.at(before.i)
@@ -1006,6 +1062,9 @@ class _Rules:
                 continue
             head = self._head(found)
             members = coordinated(head) if head is not None else []
+            if head is not None and head.dep_ in {"amod", "poss", "compound"} and (found.demonym or head.dep_ == "poss"):
+                head = head.head  # "Egyptian troops began ...", "Egypt's army said ..."
+                members = coordinated(head)
             if head is not None and (head.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS
                                      or any(m.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for m in members)):
                 states[found.key] = found
@@ -1027,12 +1086,13 @@ class _Rules:
         """A capitalised modifier before the title that is no title word: an owner the
         entity stage did not read ("Azerbaijani President"), so the context must not guess."""
         honorifics = self.lexicon.cue("honorifics")
+        departments = self.lexicon.cue("government_post_words")  # "Interior Minister", "Foreign Ministry spokesperson"
         title_words = set(self._title_phrase(title_token.i).replace("-", " ").split())
         for token in prefix:
-            if token.i >= title_token.i or not token.text[:1].isupper() or token.is_sent_start and token.lower_ in {"the", "a"}:
-                continue
+            if token.i >= title_token.i or not token.text[:1].isupper() or token.pos_ not in {"PROPN", "ADJ", "NOUN"}:
+                continue  # not "When President X"
             lower = token.lower_.rstrip(".")
-            if lower in honorifics or lower in title_words or lower in {"the", "a", "an"}:
+            if lower in honorifics or lower in title_words or lower in departments or lower in {"the", "a", "an"}:
                 continue
             found = self.at(token.i)
             if found is None or found.type is EntityType.PERSON:
@@ -1060,7 +1120,7 @@ class _Rules:
                 found = self.person_state(found.key)  # "Maduro's foreign minister"
             elif found is not None and found.via_coreference and token.i not in self.actor_readings:
                 continue  # a role noun; "its", "whose", "the bloc's" stand for the owner (_possessive_pronouns)
-            if found is None or found.key == holder.key:
+            if found is None or found.key == holder.key or self._bare_department(found):
                 continue
             if found.demonym and token.i + 2 < len(self.doc) and self.doc[token.i + 1].text == "-" \
                     and self.doc[token.i + 2].lower_ in {"born", "raised", "educated", "trained"}:
@@ -1072,6 +1132,15 @@ class _Rules:
             direct = token.dep_ == "amod" and token.head.i in (title_token.i, head.i) and self._is_demonym(found)
             owners.append((found, direct))
         return owners
+
+    def _bare_department(self, mention: MentionSpan) -> bool:
+        """An organization named only by a department of some government ("Foreign Ministry",
+        "Treasury Cabinet", "Defense" before a title): the post is in the government of the state
+        under discussion, read by the context rule, not in an organization of that name."""
+        if mention.type is not EntityType.ORGANIZATION or self.gazetteer.organization(mention.text) is not None:
+            return False
+        words = self.lexicon.cue("government_post_words") | self.lexicon.cue("government_organ_words")
+        return all(word.lower() in words for word in mention.text.replace("-", " ").split())
 
     def _descriptors(self, mention: MentionSpan, head) -> Iterator[tuple[object, str]]:
         """Nouns that describe the entity: appositions, copulas, relative clauses, compounds."""
