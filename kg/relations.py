@@ -491,6 +491,8 @@ class _Rules:
                     named = [self.at(p.i) for p in child.children if p.dep_ == "pobj" and self.at(p.i) is not None]
                     if named and named[0].type in (EntityType.LOCATION, EntityType.STATE):
                         return [Argument(named[0])]
+                if child.dep_ == "compound" and (named := self.at(child.i)) is not None and named.type is EntityType.LOCATION:
+                    return [Argument(named)]  # "Nairobi's Mathare neighbourhood", "Ituri province"
             capital = self._named_capital(head) if head.lemma_.lower() == "capital" else None
             if capital is not None:
                 return [Argument(capital, COREFERENCE_FACTOR)]
@@ -1174,9 +1176,12 @@ class _Rules:
                 if child.dep_ == "appos":
                     yield child, "title-apposition"  # "Finland and Sweden, NATO's newest members"
         if head.dep_ == "pobj" and head.head.lower_ == "of":
-            title = self.title_of(head.head.head)
-            if title is not None and title.kind in {"place", "org"}:
-                yield head.head.head, "title-compound"  # "the southern Lebanese town of Bint Jbeil"
+            noun = head.head.head
+            title = self.title_of(noun)
+            if title is not None and title.kind in {"place", "org"} and not (title.kind == "place" and any(
+                c.dep_ == "compound" and self.at(c.i) is not None for c in noun.children
+            )):  # "the southern Lebanese town of Bint Jbeil"; not the container in "the Chapare region of Cochabamba"
+                yield noun, "title-compound"
         if head.dep_ == "compound":
             title = self.title_of(head.head)
             if title is not None and title.kind in {"place", "org"}:
