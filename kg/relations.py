@@ -31,7 +31,7 @@ OBJECT_DEPS = {"dobj", "obj"}
 # The small model sometimes attaches an object name as npadvmod ("met Prime Minister Abiy Ahmed").
 LOOSE_OBJECT_DEPS = OBJECT_DEPS | {"npadvmod"}
 OWNER_DEPS = {"poss", "compound", "amod", "nmod"}
-DEEP_PREPS = {"of", "with", "between", "to", "against", "on", "for", "from"}
+DEEP_PREPS = {"of", "with", "between", "to", "against", "on", "for", "from", "by"}
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in", "with"}
 POSTING_PREPS = {"of", "from"}  # the owners of an ambassador's or envoy's post ("to", "in", "for": where it is held)
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
@@ -181,7 +181,9 @@ class _Rules:
         rules skip the dateline's words and read that word in their place."""
         self._sentence_number(0)
         doc = self.doc
-        for start in self._sentence_starts[:3]:
+        # a sentence start, or a line start the parser ran on from the headline
+        line_starts = [t.i + 1 for t in doc[:DATELINE_REACH * 4] if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
+        for start in sorted({*self._sentence_starts[:3], *line_starts}):
             first = doc[start]
             if not (first.is_upper and first.is_alpha and len(first) > 1):
                 continue
@@ -260,6 +262,8 @@ class _Rules:
         nouns and pronouns (``_prepare``)."""
         if token_index in self.overrides:
             return self.overrides[token_index]
+        if token_index in self.dateline:
+            return None  # where the story was filed is no argument ("ISLAMABAD" parsed as the owner of "troops")
         return self.analysis.at(token_index)
 
     def _prepare(self) -> None:
@@ -526,12 +530,13 @@ class _Rules:
                     continue  # "welcome talks with X": the event noun rule reads X
                 if event is not None and event.relation in SYMMETRIC_EVENTS and child.lower_ == "between":
                     continue  # "hosted talks between X and Y": X and Y meet each other, not the host
-                if child.dep_ == "prep" and child.lower_ in DEEP_PREPS:
-                    for pobj in child.children:
-                        if pobj.dep_ == "pobj":
-                            args = self.entities(pobj)
-                            if args:
-                                return [Argument(a.mention, a.factor * 0.75) for a in args]
+                if child.dep_ == "prep" and child.lower_ in DEEP_PREPS or child.dep_ == "acl" and child.tag_ == "VBN":
+                    # "the invasion of Ukraine"; "a decision by envoy X", "a truce proposed by X": its maker
+                    holders = [child] if child.dep_ == "prep" else [a for a in child.children if a.dep_ == "agent"]
+                    for pobj in (p for h in holders for p in h.children if p.dep_ == "pobj"):
+                        args = self.entities(pobj)
+                        if args:
+                            return [Argument(a.mention, a.factor * 0.75) for a in args]
             event = self.event_noun(head)
             if event is not None and event.relation in ANAPHORIC_EVENTS:
                 # "Aoun condemned the strike": whoever carried out the strike told of before
@@ -553,11 +558,11 @@ class _Rules:
     def _pair_anaphor(self, noun) -> list[MentionSpan]:
         """"the two leaders", "both countries", "the two sides": the last pair of
         conjoined entities of that kind before the noun, in this or the two sentences before."""
-        if noun.tag_ != "NNS" or not any(
+        if not (noun.tag_ == "NNS" and any(
             (c.dep_ == "nummod" and c.lower_ == "two") or (c.dep_ in {"det", "predet", "preconj"} and c.lower_ == "both")
             for c in noun.children
-        ):
-            return []
+        ) or noun.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ == "each" for c in noun.children)):
+            return []  # "the two sides", "both countries"; "each side (accused the other)"
         lemma = noun.lemma_.lower()
         if lemma in self.lexicon.titles or lemma in {"man", "woman", "brother", "sister", "men", "women"}:
             wanted = {EntityType.PERSON}
@@ -598,8 +603,12 @@ class _Rules:
                 return mention
             if child.dep_ == "prep" and child.lower_ in {"of", "from"}:
                 for pobj in child.children:
-                    mention = self.at(pobj.i)
-                    if pobj.dep_ == "pobj" and mention and mention.type in (EntityType.STATE, EntityType.ORGANIZATION):
+                    mention = self.at(pobj.i) if pobj.dep_ == "pobj" else None
+                    if mention is None and pobj.dep_ == "pobj" and pobj.pos_ == "NOUN":
+                        # "gangs from the Viv Ansanm coalition": the named group the noun stands for
+                        mention = next((m for c in pobj.children if c.dep_ == "compound" and (m := self.at(c.i)) is not None
+                                        and m.type is EntityType.ORGANIZATION), None)
+                    if mention and mention.type in (EntityType.STATE, EntityType.ORGANIZATION):
                         return mention
             if child.dep_ == "acl" and child.tag_ == "VBN" and child.lemma_.lower() in self.lexicon.cue("dispatch_verbs"):
                 # "drones launched by Russia", "troops sent by Moscow": whoever sent them owns them
@@ -679,7 +688,13 @@ class _Rules:
             if not patients and verb.dep_ == "acl":
                 patients = [verb.head]
             return [a for p in patients for a in self.entities(p, deep=deep)]
-        found = [a for c in self._object_nouns(verb) for a in self.entities(c, deep=deep)]
+        nouns = self._object_nouns(verb)
+        if verb.dep_ == "relcl" and (
+            nouns and all(n.lower_ in RELATIVE_PRONOUNS for n in nouns)
+            or not nouns and any(c.dep_ in ACTIVE_SUBJECT_DEPS and c.lower_ not in RELATIVE_PRONOUNS for c in verb.children)
+        ):  # "the office, which Schmidt heads", "a proposal the Kremlin rejected": the antecedent
+            return self._entity(verb.head, deep=deep)
+        found = [a for c in nouns for a in self.entities(c, deep=deep)]
         if not found:
             found = [a for c in verb.children if c.dep_ in LOOSE_OBJECT_DEPS and c.pos_ == "PROPN" for a in self.entities(c)]
         return found
@@ -868,19 +883,34 @@ class _Rules:
             "cooperatesWith": self.lexicon.cue("collective_cooperation_verbs"),
             "attacks": self.lexicon.cue("collective_attack_verbs"),  # "India and Pakistan clashed": each attacks the other
         }
+        phrases = {}  # "exchanged fire", "traded accusations": (verb, object) -> relation
+        for entry in self.lexicon.cue("collective_phrases"):
+            verb_lemma, noun, name = entry.split(":")
+            phrases[(verb_lemma, noun)] = name
         for verb in self.doc:
             if verb.pos_ not in {"VERB", "AUX"}:
                 continue
             lemma = verb.lemma_.lower()
             relation = next((name for name, lemmas in kinds.items() if lemma in lemmas), None)
+            reciprocal = relation is None and self._reciprocal_object(verb)
+            if relation is None:
+                # "India and Pakistan exchanged fire"; "X and Y accused each other": the verb's own frame
+                relation = next((phrases[(lemma, c.lemma_.lower())] for c in verb.children
+                                 if c.dep_ in OBJECT_DEPS and (lemma, c.lemma_.lower()) in phrases), None)
+                if relation is None and reciprocal:
+                    relation = next((f.relation for f in self.lexicon.verbs.get(lemma, ())
+                                     if f.source == "subj" and f.target == "obj" and not f.object_nouns), None)
             if relation is None:
                 continue
             subjects, passive = self.subjects(verb)
             if passive or len({a.mention.key for a in subjects}) < 2:
                 continue
-            if self.objects(verb, False) or any(self.prepositional(verb, p) for p in ("with", "to", "between", "against")):
+            if not reciprocal and (self.objects(verb, False) or any(self.prepositional(verb, p) for p in ("with", "to", "between", "against"))):
                 continue
-            if relation == "attacks" and any(c.lower_ in {"alongside", "together", "side"} for c in verb.subtree):
+            if relation == "attacks" and any(
+                c.lower_ in {"alongside", "together"} or c.lower_ == "side" and c.i + 1 < len(self.doc) and self.doc[c.i + 1].lower_ == "by"
+                for c in verb.subtree
+            ):
                 continue  # "fought alongside each other", "fought together": allies
             for i, one in enumerate(subjects):
                 for other in subjects[i + 1 :]:
@@ -889,6 +919,17 @@ class _Rules:
                         yield Candidate(one.mention, relation, other.mention, "verb-collective", confidence, verb.i)
                         if relation not in SYMMETRIC_EVENTS:
                             yield Candidate(other.mention, relation, one.mention, "verb-collective", confidence, verb.i)
+
+    @staticmethod
+    def _reciprocal_object(verb) -> bool:
+        """A direct object "each other" or "one another", or "the other" after "each side"."""
+        each_subject = any(c.dep_ in ACTIVE_SUBJECT_DEPS and any(d.lower_ == "each" for d in c.children) for c in verb.children)
+        return any(
+            c.dep_ in OBJECT_DEPS and c.lower_ in {"other", "another"} and any(d.lower_ in {"each", "one"} for d in c.children)
+            or c.dep_ in OBJECT_DEPS and c.lower_ == "another" and c.i > 0 and c.doc[c.i - 1].lower_ == "one"
+            or c.dep_ in OBJECT_DEPS and c.lower_ == "other" and each_subject
+            for c in verb.children
+        )
 
     @staticmethod
     def _mandative(verb) -> bool:
