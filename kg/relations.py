@@ -163,6 +163,8 @@ class _Rules:
         self.overrides: dict[int, MentionSpan | None] = {}
         self.roles: dict[str, list[Role]] = {}
         self.actor_readings: set[int] = set()
+        self.tokens = list(doc)  # one Token object per position, not one per visit of the doc
+        self._word_index: tuple[dict, dict] | None = None  # lower-case form -> tokens, lemma -> tokens
         self.dateline, self.dateline_subject = self._dateline()
         self._dateline_state: MentionSpan | None | bool = False  # False: not read yet
         self._prepare()
@@ -225,6 +227,27 @@ class _Rules:
                 (m for m in self.analysis.mentions if m.key == record.key and not m.via_coreference and m.type is EntityType.STATE), None
             )
         return self._dateline_state
+
+    def tokens_with(self, words, *, lemma: bool = False, lower: bool = False) -> list:
+        """The document's tokens whose lower-case form (``lower``) or lower-case lemma
+        (``lemma``) is one of ``words``, in document order; the rules look up their trigger
+        words here instead of walking the whole document."""
+        if self._word_index is None:
+            by_lower: dict[str, list] = {}
+            by_lemma: dict[str, list] = {}
+            for token in self.tokens:
+                by_lower.setdefault(token.lower_, []).append(token)
+                by_lemma.setdefault(token.lemma_.lower(), []).append(token)
+            self._word_index = (by_lower, by_lemma)
+        found = {}
+        for index, wanted in ((self._word_index[0], lower), (self._word_index[1], lemma)):
+            if wanted:
+                small, large = (words, index) if len(words) < len(index) else (index, words)
+                for word in small:
+                    if word in large:
+                        for token in index[word]:
+                            found[token.i] = token
+        return [found[i] for i in sorted(found)]
 
     def subject_children(self, verb) -> list:
         """A verb's active subjects, with a dateline hung on it as subject read as the word
@@ -337,7 +360,7 @@ class _Rules:
         Minister Mishustin ... the Belarusian leader").
         """
         readings: dict[int, MentionSpan | None] = {}
-        for token in self.doc:
+        for token in self.tokens:
             if token.pos_ != "NOUN" or token.tag_ == "NNS" or token.dep_ == "compound":
                 continue
             current = self.analysis.at(token.i)
@@ -377,7 +400,7 @@ class _Rules:
             noun, _, kind = entry.partition(":")
             kinds.setdefault(noun, set()).add(kind)
         readings: dict[int, MentionSpan | None] = {}
-        for token in self.doc:
+        for token in self.tokens_with(kinds, lower=True):
             wanted = kinds.get(token.lower_)
             if wanted is None or token.pos_ != "NOUN" or self.analysis.at(token.i) is not None or token.dep_ == "compound":
                 continue
@@ -406,7 +429,7 @@ class _Rules:
         (the nearest state or organization that is a subject, in this sentence or the one before)."""
         readings: dict[int, MentionSpan | None] = {}
         actors = (EntityType.STATE, EntityType.ORGANIZATION)
-        for token in self.doc:
+        for token in self.tokens_with(POSSESSIVE_PRONOUNS, lower=True):
             if token.dep_ != "poss" or token.lower_ not in POSSESSIVE_PRONOUNS:
                 continue
             noun = token.head
@@ -440,7 +463,7 @@ class _Rules:
         "the ministry said it had expelled ...". Speakers are read through role nouns."""
         readings: dict[int, MentionSpan | None] = {}
         speech = self.speech_or_commitment
-        for token in self.doc:
+        for token in self.tokens_with(PERSON_PRONOUNS | THING_PRONOUNS, lower=True):
             lower = token.lower_
             if lower in PERSON_PRONOUNS:
                 wanted = {EntityType.PERSON}
@@ -735,7 +758,7 @@ class _Rules:
 
     # ------------------------------------------------------------ verb rules
     def verb_relations(self) -> Iterator[Candidate]:
-        for verb in self.doc:
+        for verb in self.tokens_with(self.lexicon.verbs, lemma=True):
             if verb.pos_ not in {"VERB", "AUX"} and verb.dep_ not in {"acl", "relcl"}:
                 continue
             frames = self.lexicon.verbs.get(verb.lemma_.lower(), ())
@@ -832,7 +855,8 @@ class _Rules:
         speaker threatens the one who is to pay (cue ``threat_consequences``: verb:object or verb:adverb)."""
         consequences = {tuple(entry.split(":", 1)) for entry in self.lexicon.cue("threat_consequences")}
         speech = self.speech_or_commitment
-        for verb in self.doc:
+        clauses = sorted((c for head in self.tokens_with(speech, lemma=True) for c in head.children if c.dep_ == "ccomp"), key=lambda t: t.i)
+        for verb in clauses:
             lemma = verb.lemma_.lower()
             if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in speech:
                 continue
@@ -854,7 +878,7 @@ class _Rules:
     def death_in_event_relations(self) -> Iterator[Candidate]:
         """"Anas al-Sharif died in an Israeli strike", "X was killed in a Russian drone attack":
         whoever carried out the attack killed the one who died in it."""
-        for verb in self.doc:
+        for verb in self.tokens_with(self.lexicon.cue("death_verbs"), lemma=True):
             lemma = verb.lemma_.lower()
             if verb.pos_ != "VERB" or lemma not in self.lexicon.cue("death_verbs"):
                 continue
@@ -887,7 +911,8 @@ class _Rules:
         for entry in self.lexicon.cue("collective_phrases"):
             verb_lemma, noun, name = entry.split(":")
             phrases[(verb_lemma, noun)] = name
-        for verb in self.doc:
+        triggers = set(self.lexicon.verbs).union(*kinds.values(), (verb_lemma for verb_lemma, _ in phrases))
+        for verb in self.tokens_with(triggers, lemma=True):
             if verb.pos_ not in {"VERB", "AUX"}:
                 continue
             lemma = verb.lemma_.lower()
@@ -1335,7 +1360,7 @@ class _Rules:
         return self.lexicon.event_nouns.get(token.lower_) or self.lexicon.event_nouns.get(token.lemma_.lower())
 
     def event_noun_relations(self) -> Iterator[Candidate]:
-        for noun in self.doc:
+        for noun in self.tokens_with(self.lexicon.event_nouns, lemma=True, lower=True):
             event = self.event_noun(noun)
             if event is None:
                 continue
@@ -1540,7 +1565,7 @@ class _Rules:
     def of_which_relations(self) -> Iterator[Candidate]:
         """"the Serbian Progressive Party, of which Vucic is a founding member": the relative
         clause's subject holds the post in its antecedent."""
-        for clause in self.doc:
+        for clause in self.tokens_with({"be", "become", "remain"}, lemma=True):
             if clause.dep_ != "relcl" or clause.lemma_ not in {"be", "become", "remain"}:
                 continue
             owner = self.at(clause.head.i)
@@ -1559,7 +1584,7 @@ class _Rules:
     def _headquarters(self) -> Iterator[Candidate]:
         """"NATO's Brussels headquarters", "the bank's headquarters in Frankfurt"."""
         places = (EntityType.STATE, EntityType.LOCATION)
-        for noun in self.doc:
+        for noun in self.tokens_with(self.lexicon.cue("headquarters_nouns"), lower=True):
             if noun.lower_ not in self.lexicon.cue("headquarters_nouns"):
                 continue
             owners, seats = [], []
