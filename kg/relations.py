@@ -875,6 +875,45 @@ class _Rules:
                         RULE_CONFIDENCE["verb-threat"] * speaker.factor * target.factor, verb.head.i,
                     )
 
+    def ultimatum_threats(self) -> Iterator[Candidate]:
+        """"threatened to close the border if Cambodia does not pull back", "vowed to resume the
+        war if Hamas does not disarm", "said his fighters would storm the city unless X resigned": a
+        threat made on a condition someone must meet threatens that one."""
+        governors = self.lexicon.cue("ultimatum_governors")
+        speech = self.speech_or_commitment  # "warned that it would expel ... unless": the act must be hostile
+        for governor in self.tokens_with(governors | speech, lemma=True):
+            lemma = governor.lemma_.lower()
+            if governor.pos_ != "VERB":
+                continue
+            clauses = [governor, *(c for c in governor.children if c.dep_ in {"xcomp", "ccomp"})]
+            if lemma not in governors:  # a statement that is itself a threat: "would storm the city"
+                clauses = [c for c in clauses[1:] if c.dep_ == "ccomp" and self._threatened_act(c)]
+            conditions = [a for c in clauses for a in c.children if a.dep_ == "advcl" and self._unmet_condition(a)]
+            if not conditions:
+                continue
+            speakers, passive = self.subjects(governor)
+            if passive:
+                continue
+            for condition in conditions:
+                for target in (a for c in self.subject_children(condition) for a in self.entities(c)):
+                    for speaker in speakers:
+                        yield Candidate(
+                            speaker.mention, "threatens", target.mention, "verb-threat",
+                            RULE_CONFIDENCE["verb-threat"] * speaker.factor * target.factor, governor.i,
+                        )
+
+    def _threatened_act(self, clause) -> bool:
+        """A clause that announces a hostile act: "his fighters would storm the districts"."""
+        return any(c.dep_ == "aux" and c.lower_ in {"will", "would", "shall", "'ll"} for c in clause.children) and any(
+            f.relation in HOSTILE_RELATIONS for f in self.lexicon.verbs.get(clause.lemma_.lower(), ())
+        )
+
+    @staticmethod
+    def _unmet_condition(clause) -> bool:
+        """"unless X withdraws", "if X does not withdraw": a condition someone is to meet."""
+        marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+        return "unless" in marks or "if" in marks and any(c.dep_ == "neg" for c in clause.children)
+
     def death_in_event_relations(self) -> Iterator[Candidate]:
         """"Anas al-Sharif died in an Israeli strike", "X was killed in a Russian drone attack":
         whoever carried out the attack killed the one who died in it."""
@@ -1788,6 +1827,7 @@ def extract_relations(
         *rules.verb_relations(),
         *rules.collective_relations(),
         *rules.consequence_threats(),
+        *rules.ultimatum_threats(),
         *rules.death_in_event_relations(),
         *rules.title_relations(),
         *rules.of_which_relations(),
