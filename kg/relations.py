@@ -740,13 +740,20 @@ class _Rules:
     def prepositional(self, verb, prep: str) -> list[Argument]:
         """Objects of ``prep`` attached to the verb, its particle or its direct object."""
         holders = [verb] + [c for c in verb.children if c.dep_ in OBJECT_DEPS]
+        channels = self.lexicon.cue("channel_nouns")  # "spoke by telephone with X": the phrase hangs on the channel
+        holders += [p for c in verb.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj" and p.lemma_.lower() in channels]
         found = []
         for holder in holders:
             for child in holder.children:
                 if child.dep_ in {"prep", "prt", "dative"} and child.lower_ == prep:
-                    for pobj in child.children:
-                        if pobj.dep_ == "pobj":
-                            found.extend(self.entities(pobj))
+                    # "with X and with Y": conjoined prepositions
+                    for each in (child, *(c for c in child.conjuncts if c.pos_ == "ADP" and c.lower_ == prep)):
+                        for pobj in each.children:
+                            if pobj.dep_ == "pobj":
+                                found.extend(self.entities(pobj))
+                            elif pobj.dep_ == "pcomp" and pobj.lower_ == "visiting":
+                                # "held talks with visiting President X"
+                                found.extend(a for o in pobj.children if o.dep_ in OBJECT_DEPS for a in self.entities(o))
         return found
 
     def clausal_subjects(self, verb) -> list[Argument]:
