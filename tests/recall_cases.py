@@ -143,6 +143,56 @@ CASES = [
     ("Olga Petrova protested outside the Belarusian embassy in Vilnius.", {("Olga Petrova", "protestsAgainst", "Belarus", A)}),
     # the accused of a passive accusation is the doer
     ("The UAE is accused of arming the RSF.", {("United Arab Emirates", "aids", "RSF", R)}),
+    # session 4 (train split error analysis): a wire dateline the parser made the subject
+    ("ROME, March 3 (Wire) - Italy on Tuesday criticized Tunisia over the detention of migrants.",
+     {("Italy", "criticizes", "Tunisia", A)}),
+    ("LIMA - Peru and Chile on Monday urged Bolivia to reopen the border.",
+     {("Peru", "appealsTo", "Bolivia", A), ("Chile", "appealsTo", "Bolivia", A)}),
+    # a bare title: the state named earlier in the sentence, else the dateline's state
+    ("OTTAWA, May 2 (Wire) - Prime Minister Mark Carney said on Friday that Canada would keep its tariffs.",
+     {("Mark Carney", "leaderOf", "Canada", A)}),
+    ("CANBERRA - Defence Minister Richard Marles said Australia would buy more submarines.",
+     {("Richard Marles", "worksFor", "Australia", A)}),
+    # a department read as an organization is no owner: "Foreign Ministry spokesman X"
+    ("BERLIN, June 3 (Wire) - Germany recalled its envoy. Foreign Ministry spokesman Martin Weber criticized Hungary.",
+     {("Martin Weber", "worksFor", "Germany", A)}),
+    # "Secretary of State": a secretary of the state before it, "State" no place
+    ("Brazilian Secretary of State Ana Costa criticized Paraguay.", {("Ana Costa", "worksFor", "Brazil", A)}),
+    # an ambassador is of the state that sends him; a commander of an armed group is its member
+    ("Japan's ambassador in Peru, Kenji Sato, praised the vote.", {("Kenji Sato", "worksFor", "Japan", A)}),
+    ("A drone strike killed Ali Nasser, a Hamas field commander, in Rafah.", {("Ali Nasser", "memberOf", "Hamas", A)}),
+    ("Marek Nowak, the EU energy commissioner, said the pipeline was safe.",
+     {("Marek Nowak", "worksFor", "European Union", A)}),
+    # a place noun with a place name as compound is that place; "the X region of Y" puts X in Y
+    ("Amina Yusuf, a teacher, lives in Nairobi's Mathare neighbourhood.", {("Amina Yusuf", "livesIn", "Mathare", A)}),
+    ("Rebels attacked a base in the Chapare region of Cochabamba on Sunday.", {("Chapare", "locatedIn", "Cochabamba", A)}),
+    ("Rebels seized Bunia, a town in Ituri province, on Friday.", {("Bunia", "locatedIn", "Ituri", A)}),
+    # reciprocals: "each other", "exchanged fire", "traded accusations"
+    ("Lithuania and Poland accused each other of violating the agreement.",
+     {("Lithuania", "accuses", "Poland", A), ("Poland", "accuses", "Lithuania", A)}),
+    ("Indian and Pakistani troops exchanged artillery fire across the border overnight.",
+     {("India", "attacks", "Pakistan", A), ("Pakistan", "attacks", "India", A)}),
+    ("Armenia and Azerbaijan met in Prague. Each side accused the other of blocking the deal.",
+     {("Armenia", "accuses", "Azerbaijan", A), ("Azerbaijan", "accuses", "Armenia", A)}),
+    # the maker of what is rejected; a relative clause whose object is its antecedent
+    ("Ecuador rejected a truce proposed by Colombia and Peru.",
+     {("Ecuador", "rejects", "Colombia", A), ("Ecuador", "rejects", "Peru", A)}),
+    ("Laos rejected a decision by Thai envoy Somchai Wong to close the border.", {("Laos", "rejects", "Somchai Wong", A)}),
+    ("Kenya criticized the Nile Basin Commission, which Mohamed Tawfik leads.",
+     {("Mohamed Tawfik", "leaderOf", "Nile Basin Commission", A)}),
+    # members named through their group
+    ("Gangs from the Baz Pilate coalition attacked Haitian troops on Monday.", {("Baz Pilate", "attacks", "Haiti", A)}),
+    # ultimatums threaten the one who must meet the condition
+    ("Thai Prime Minister Anutin Charnvirakul has threatened to close every border crossing if Cambodia does not pull "
+     "its troops back.", {("Anutin Charnvirakul", "threatens", "Cambodia", A)}),
+    ("Kagame said his soldiers would storm the town unless Burundi withdrew its troops.",
+     {("Kagame", "threatens", "Burundi", A)}),
+    # prepositional frames: conjoined prepositions, a channel noun, "talks with visiting X"
+    ("Canadian Foreign Minister Anita Anand spoke by telephone with Mexican Foreign Minister Juan de la Fuente and with "
+     "Chile's foreign minister, Alberto van Klaveren.",
+     {("Anita Anand", "meetsWith", "Juan de la Fuente", A), ("Anita Anand", "meetsWith", "Alberto van Klaveren", A)}),
+    ("Vietnamese Prime Minister Pham Minh Chinh held talks with visiting Indonesian President Prabowo Subianto.",
+     {("Pham Minh Chinh", "meetsWith", "Prabowo Subianto", A)}),
 ]
 
 NOT_FOUND = [
@@ -175,5 +225,13 @@ NOT_FOUND = [
     # "which London said ..." is not London's deed
     ("Washington sanctioned Rosmar Energy, which Britain said helps Moscow evade the price cap.",
      {("United Kingdom", "aids", "Russia", A), ("United Kingdom", "aids", "Russia", R)}),
+    # session 4: an ambassador does not serve the state he is posted to, nor an envoy the one he is sent for
+    ("Japan's ambassador in Peru, Kenji Sato, praised the vote.", {("Kenji Sato", "worksFor", "Peru", A)}),
+    ("Anna Berg, the Swedish envoy for Sudan, met the army chief.", {("Anna Berg", "worksFor", "Sudan", A)}),
+    # the container of "the X region of Y" is not in X
+    ("Rebels attacked a base in the Chapare region of Cochabamba on Sunday.", {("Cochabamba", "locatedIn", "Chapare", A)}),
+    # a former leader holds no post; a warning that something could happen is no threat
+    ("MADRID - Former Prime Minister Jose Aznar said Spain would suffer.", {("Jose Aznar", "leaderOf", "Spain", A)}),
+    ("Kaja Kallas warned Serbia that its path could stall if Belgrade did not align with EU policy.",
+     {("Kaja Kallas", "threatens", "Serbia", A)}),
 ]
-
