@@ -1696,12 +1696,25 @@ class _Rules:
             return
         based = self.doc[i + 1]
         organizations = [m for m in self.analysis.mentions if m.type is EntityType.ORGANIZATION and not m.via_coreference]
-        attached = next((m for m in organizations if m.start <= based.head.i < m.end), None)
-        if attached is None and based.head.dep_ == "appos":
+        described = based.head
+        while described.dep_ in {"poss", "compound"} and described.head.i != described.i and described.pos_ == "NOUN":
+            described = described.head  # "the Brussels-based farmers' lobby": the lobby is based there
+        attached = next((m for m in organizations if m.start <= described.i < m.end), None)
+        if attached is None and described.dep_ == "appos":
             # "the Committee to Protect Journalists, a New York-based press freedom group"
-            attached = next((m for m in organizations if m.start <= based.head.head.i < m.end), None)
+            attached = next((m for m in organizations if m.start <= described.head.i < m.end), None)
+        if attached is None and described.pos_ == "NOUN":
+            # "the Vilnius-based news site Vostrykh": the name after the noun; "the Geneva-based
+            # agency": the organization the noun takes up (_organization_anaphors); else none
+            # ("a London-based lawyer")
+            attached = next((m for m in organizations if m.start in (described.i + 1, described.i + 2)), None)
+            reading = self.at(described.i)
+            if attached is None and reading is not None and reading.type is EntityType.ORGANIZATION:
+                attached = reading
+            if attached is None:
+                return
         if attached is None:
-            attached = next((m for m in organizations if 0 < m.start - based.i <= 8), None)
+            attached = next((m for m in organizations if 0 < m.start - based.i <= 8 and m.sentence == place.sentence), None)
         if attached is None:
             return
         conjoined = [self.at(c.i) for c in self.doc[attached.start : attached.end].root.conjuncts]
