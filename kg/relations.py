@@ -812,8 +812,11 @@ class _Rules:
         threat = self._threat_governor(verb) if frame.relation in HOSTILE_RELATIONS else None
         if frame.relation in {"demands", "appealsTo"} and "ccomp_subj" in (frame.source, frame.target) and not self._mandative(verb):
             return
+        co_subjects = {a.mention.key for a in subjects} if frame.source == "subj" and len(subjects) > 1 else set()
         for source in slots.get(frame.source, []):
             for target in slots.get(frame.target, []):
+                if target.factor < 1 and target.mention.key in co_subjects:
+                    continue  # "a ceasefire Qatar and Turkey brokered between the two neighbours": not each other
                 relation = frame.relation
                 if relation in ROLE_RELATIONS and min(source.factor, target.factor) < 1:
                     if relation != "leaderOf":
@@ -1661,8 +1664,9 @@ class _Rules:
             run = [mention]
             while run[-1].end + 1 < len(self.doc) and self.doc[run[-1].end].text == ",":
                 following = by_start.get(run[-1].end + 1)
-                if following is None or following.type not in places:
-                    break
+                if following is None or following.type not in places or following.demonym \
+                        or self._acts_in_clause(following):
+                    break  # not "In Budapest, Hungarian Prime Minister ...", "on Assab, Egypt could ..."
                 run.append(following)
             consumed.update(m.start for m in run)
             after = self.doc[run[-1].end] if run[-1].end < len(self.doc) else None
@@ -1679,6 +1683,14 @@ class _Rules:
                     for place in run:
                         if self._may_be_home(agency, place):
                             yield Candidate(agency, "basedIn", place, "dateline", RULE_CONFIDENCE["dateline"], place.start)
+
+    def _acts_in_clause(self, mention: MentionSpan) -> bool:
+        """A place name that is a clause's subject or a modifier of one ("In Moscow, Kremlin aide X
+        said"): it starts a new clause, it does not place the name before it."""
+        head = self._head(mention)
+        while head is not None and head.dep_ in {"compound", "amod", "nmod", "poss"} and head.head.i != head.i:
+            head = head.head
+        return head is not None and head.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS
 
     def _may_be_home(self, agency: MentionSpan, place: MentionSpan) -> bool:
         """Whether a dateline's place can be the agency's base: a known agency files from
