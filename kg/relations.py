@@ -42,6 +42,7 @@ ANAPHORIC_EVENTS = {"attacks", "intervenesIn", "sanctions", "criticizes", "accus
 SPEECH_EVENTS = {"criticizes", "accuses", "demands"}  # nouns that name a verb's act: "condemned X ... the condemnation"
 ANTECEDENT_SENTENCES = 4  # how far back a definite event noun looks for its event
 SYMMETRIC_EVENTS = {"meetsWith", "cooperatesWith"}
+GROUP_SIZES = {"two": 2, "three": 3, "four": 4}  # "the two leaders", "the three countries": the last group of that size
 ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
 THING_PRONOUNS = {"it", "its"}
@@ -189,20 +190,24 @@ class _Rules:
             first = doc[start]
             if not (first.is_upper and first.is_alpha and len(first) > 1):
                 continue
-            in_name = True
+            in_name, in_brackets = True, False
             for index in range(start + 1, min(start + DATELINE_REACH, len(doc))):
                 token = doc[index]
-                if token.text in DATELINE_DASHES:
+                if token.text in DATELINE_DASHES and token.whitespace_ and doc[index - 1].whitespace_:  # not "PORT-AU-PRINCE"
                     dateline = range(start, index + 1)
-                    end = self._sentence_starts[self._sentence_number(index) + 1] if self._sentence_number(index) + 1 < len(self._sentence_starts) else len(doc)
+                    number = self._sentence_number(index)
+                    end = self._sentence_starts[number + 1] if number + 1 < len(self._sentence_starts) else len(doc)
                     subject = next((t for t in doc[index + 1 : end] if t.head.i in dateline and t.dep_ != "punct"), None)
                     return dateline, subject
                 if token.text in {",", "("}:
-                    in_name = False
-                elif in_name and not (token.is_upper or token.text == "/"):
+                    in_name, in_brackets = False, in_brackets or token.text == "("
+                elif token.text == ")":
+                    in_brackets = False
+                elif in_name and not (token.is_upper or token.text in {"/", "-"}):
                     break  # "WARSAW", "NEW DELHI/ISLAMABAD", "THE HAGUE": the place is in capitals
-                if token.is_sent_start and not (in_name and token.is_upper) or token.pos_ in {"VERB", "AUX"} and not token.is_upper:
-                    break  # the parser may end a sentence inside the place ("ADDIS" | "ABABA -")
+                elif not in_brackets and token.is_alpha and token.is_lower or token.text in {".", "\n"}:
+                    break  # a sentence, not "TOLEDO, Ohio", "Jan 14 (State news agency)"
+                # the parser may end a sentence inside a dateline ("ADDIS" | "ABABA -", "ABUJA" | ", Jan 20")
         return range(0), None
 
     def dateline_state(self) -> MentionSpan | None:
@@ -224,7 +229,8 @@ class _Rules:
         record = record or self.gazetteer.seat(place)
         if record is not None:
             self._dateline_state = next(
-                (m for m in self.analysis.mentions if m.key == record.key and not m.via_coreference and m.type is EntityType.STATE), None
+                (m for m in self.analysis.mentions if m.key == record.key and not m.via_coreference
+                 and m.type is EntityType.STATE and m.start not in self.dateline), None
             )
         return self._dateline_state
 
@@ -529,9 +535,14 @@ class _Rules:
         if lemma in self.institutions or head.lower_ in self.institutions or lemma in self.lexicon.cue("state_anaphors"):
             owner = self.owner(head)
             if owner is not None:
-                # "Russian and Ukrainian negotiators": each conjoined modifier owns a side
+                # "Russian and Ukrainian negotiators": each conjoined modifier owns a side; "the governments
+                # of Mali, Burkina Faso and Niger": each conjoined object of "of"
                 shared = [
                     m for c in head.children if c.dep_ in {"amod", "compound", "nmod"} for d in c.conjuncts
+                    if (m := self.at(d.i)) is not None and m.type in (EntityType.STATE, EntityType.ORGANIZATION) and m.key != owner.key
+                ] + [
+                    m for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"
+                    for d in p.conjuncts
                     if (m := self.at(d.i)) is not None and m.type in (EntityType.STATE, EntityType.ORGANIZATION) and m.key != owner.key
                 ]
                 return [Argument(m, OWNER_FACTOR) for m in [owner, *shared]]
@@ -581,11 +592,15 @@ class _Rules:
     def _pair_anaphor(self, noun) -> list[MentionSpan]:
         """"the two leaders", "both countries", "the two sides": the last pair of
         conjoined entities of that kind before the noun, in this or the two sentences before."""
+        size = 2
+        if noun.tag_ == "NNS":
+            counted = [GROUP_SIZES[c.lower_] for c in noun.children if c.dep_ == "nummod" and c.lower_ in GROUP_SIZES]
+            size = counted[0] if counted else 2
         if not (noun.tag_ == "NNS" and any(
-            (c.dep_ == "nummod" and c.lower_ == "two") or (c.dep_ in {"det", "predet", "preconj"} and c.lower_ == "both")
+            (c.dep_ == "nummod" and c.lower_ in GROUP_SIZES) or (c.dep_ in {"det", "predet", "preconj"} and c.lower_ == "both")
             for c in noun.children
         ) or noun.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ == "each" for c in noun.children)):
-            return []  # "the two sides", "both countries"; "each side (accused the other)"
+            return []  # "the two sides", "both countries", "the three states"; "each side (accused the other)"
         lemma = noun.lemma_.lower()
         if lemma in self.lexicon.titles or lemma in {"man", "woman", "brother", "sister", "men", "women"}:
             wanted = {EntityType.PERSON}
@@ -609,9 +624,9 @@ class _Rules:
                 found = self.analysis.at(member.i)
                 if found is not None and not found.via_coreference and found.type in wanted:
                     group.setdefault(found.key, found)
-            if len(group) == 2:
+            if len(group) == size:
                 return list(group.values())
-            if len(group) > 2:
+            if len(group) > size:
                 return []
         return []
 

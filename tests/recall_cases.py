@@ -193,6 +193,14 @@ CASES = [
      {("Anita Anand", "meetsWith", "Juan de la Fuente", A), ("Anita Anand", "meetsWith", "Alberto van Klaveren", A)}),
     ("Vietnamese Prime Minister Pham Minh Chinh held talks with visiting Indonesian President Prabowo Subianto.",
      {("Pham Minh Chinh", "meetsWith", "Prabowo Subianto", A)}),
+    # a dateline the parser split into sentences; "the governments of A, B and C"; "the three countries"
+    ("Rwanda talks\n\nKIGALI, Jan 9 (Wire) - The African Union on Friday called on the governments of Burundi, Uganda and "
+     "Tanzania to reopen their borders, and offered to help the three countries hold talks.",
+     {("African Union", "appealsTo", "Burundi", A), ("African Union", "appealsTo", "Uganda", A),
+      ("African Union", "appealsTo", "Tanzania", A)}),
+    # "X-based" through a possessive, and a noun that takes up a named organization
+    ("The Nordic Farmers Union, the Oslo-based farmers' lobby, criticized Norway.",
+     {("Nordic Farmers Union", "basedIn", "Oslo", A)}),
 ]
 
 NOT_FOUND = [
@@ -234,4 +242,13 @@ NOT_FOUND = [
     ("MADRID - Former Prime Minister Jose Aznar said Spain would suffer.", {("Jose Aznar", "leaderOf", "Spain", A)}),
     ("Kaja Kallas warned Serbia that its path could stall if Belgrade did not align with EU policy.",
      {("Kaja Kallas", "threatens", "Serbia", A)}),
+    # a place list stops at a demonym or at a name that starts a clause
+    ("In Lisbon, Portuguese Prime Minister Luis Montenegro met the unions.", {("Lisbon", "locatedIn", "Portugal", A)}),
+    ("If Sudan moved on Port Sudan, Egypt could send troops.", {("Port Sudan", "locatedIn", "Egypt", A)}),
+    # an "X-based" noun with no organization of its own guesses none in another sentence
+    ("The Bank of Lisbon raised rates. A London-based analyst said the move was expected.",
+     {("Bank of Lisbon", "basedIn", "London", A)}),
+    # the co-subjects of a verb are not the pair its object takes up
+    ("Somalia and Kenya fought in 2024. The truce that Qatar and Turkey brokered between the two neighbours held.",
+     {("Qatar", "facilitates", "Turkey", A), ("Turkey", "facilitates", "Qatar", A)}),
 ]
