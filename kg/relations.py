@@ -846,6 +846,29 @@ class _Rules:
                     # "vowed to keep fighting the RSF", "threatened to hit British warships": the threat
                     # is the fact; the act stays hypothetical
                     yield Candidate(source.mention, "threatens", target.mention, "verb-threat", confidence * 0.9, threat.i)
+        if frame.relation == "meetsWith" and verb.lemma_.lower() in self.lexicon.cue("hosting_verbs") and frame.target == "obj":
+            yield from self._hosted_sides(verb, slots.get("subj", []), slots.get("obj", []), rule)
+
+    def _hosted_sides(self, verb, hosts: list[Argument], guests: list[Argument], rule: str) -> Iterator[Candidate]:
+        """"al-Sudani hosted the foreign ministers of Saudi Arabia and Iran", "Trump hosted both
+        leaders": a host of two states' envoys facilitates between those states."""
+        sides: dict[str, MentionSpan] = {}
+        for guest in guests:
+            mention = guest.mention
+            state = mention if mention.type is EntityType.STATE else (
+                self.person_state(mention.key) if mention.type is EntityType.PERSON else None
+            )
+            if state is not None:
+                sides.setdefault(state.key, state)
+        if len(sides) < 2:
+            return
+        for host in hosts:
+            home = host.mention if host.mention.type is EntityType.STATE else (
+                self.person_state(host.mention.key) if host.mention.type is EntityType.PERSON else None
+            )
+            for side in sides.values():
+                if side.key != host.mention.key and (home is None or side.key != home.key):
+                    yield Candidate(host.mention, "facilitates", side, rule, RULE_CONFIDENCE[rule] * host.factor * COREFERENCE_FACTOR, verb.i)
 
     def _spoken_for(self, person: MentionSpan) -> MentionSpan | None:
         """The state or organization a spokesperson speaks for, when known and single."""
@@ -1454,6 +1477,8 @@ class _Rules:
                 targets = self._antecedent_targets(noun, event)
             if event.relation in SYMMETRIC_EVENTS:
                 yield from self._between_parties(noun, event.relation, modality)
+            if event.relation in SYMMETRIC_EVENTS:
+                yield from self._brokered(noun, [*agents, *targets], modality)
             if not targets and event.relation in SYMMETRIC_EVENTS and len(agents) > 1:
                 # "Russia and Belarus signed an agreement", "the two leaders held talks"
                 for i, agent in enumerate(agents):
@@ -1467,6 +1492,26 @@ class _Rules:
                     yield Candidate(
                         agent.mention, event.relation, target.mention, "event-noun",
                         RULE_CONFIDENCE["event-noun"] * agent.factor * target.factor, noun.i, modality,
+                    )
+
+    def _brokered(self, noun, parties: list[Argument], modality: Modality | None) -> Iterator[Candidate]:
+        """"US-brokered talks", "a Qatari-mediated truce between X and Y": the one named in the
+        modifier facilitates the event's parties (cue ``brokering_participles``)."""
+        participles = self.lexicon.cue("brokering_participles")
+        brokers = [
+            a for c in noun.children if c.dep_ == "amod" and c.lower_ in participles
+            for m in c.children if m.dep_ in {"npadvmod", "compound", "amod", "nmod"} for a in self._entity(m, deep=False)
+        ]
+        if not brokers:
+            return
+        parties = parties + [a for p in self._prepositional_objects(noun, {"between"}) for m in coordinated(p) for a in self._entity(m, deep=False)]
+        sides = {a.mention.key: a for a in parties}
+        for broker in brokers:
+            for side in sides.values():
+                if side.mention.key != broker.mention.key:
+                    yield Candidate(
+                        broker.mention, "facilitates", side.mention, "event-noun",
+                        RULE_CONFIDENCE["event-noun"] * broker.factor * side.factor, noun.i, modality,
                     )
 
     def _warned_party(self, noun) -> list[Argument]:

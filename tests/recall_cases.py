@@ -201,6 +201,11 @@ CASES = [
     # "X-based" through a possessive, and a noun that takes up a named organization
     ("The Nordic Farmers Union, the Oslo-based farmers' lobby, criticized Norway.",
      {("Nordic Farmers Union", "basedIn", "Oslo", A)}),
+    # "US-brokered talks": the broker facilitates the parties; a host of two states' envoys facilitates between them
+    ("Serbian and Kosovar officials held a new round of EU-brokered talks in Brussels.",
+     {("European Union", "facilitates", "Serbia", A), ("European Union", "facilitates", "Kosovo", A)}),
+    ("Omani Foreign Minister Badr Albusaidi hosted the foreign ministers of Egypt and Ethiopia.",
+     {("Badr Albusaidi", "facilitates", "Egypt", A), ("Badr Albusaidi", "facilitates", "Ethiopia", A)}),
 ]
 
 NOT_FOUND = [
@@ -251,4 +256,7 @@ NOT_FOUND = [
     # the co-subjects of a verb are not the pair its object takes up
     ("Somalia and Kenya fought in 2024. The truce that Qatar and Turkey brokered between the two neighbours held.",
      {("Qatar", "facilitates", "Turkey", A), ("Turkey", "facilitates", "Qatar", A)}),
+    # hosting two leaders of one organization is no mediation
+    ("Japanese Prime Minister Shigeru Ishiba hosted European Commission President Ursula von der Leyen and Antonio Costa, "
+     "the president of the European Council.", {("Shigeru Ishiba", "facilitates", "European Union", A)}),
 ]
