@@ -1141,6 +1141,7 @@ class _Rules:
             titled = [t for t in prefix if self.title_of(t) is not None
                       and not (t.dep_ == "pobj" and t.head.lower_ == "of" and self.title_of(t.head.head) is not None)]
             if not titled:
+                yield from self._possessed_person(mention, head)
                 return
             title_token = max(titled, key=lambda t: t.i)
         title = self.title_of(title_token)
@@ -1194,6 +1195,20 @@ class _Rules:
         ):
             return None
         return state
+
+    def _possessed_person(self, mention: MentionSpan, head) -> Iterator[Candidate]:
+        """"Armenia's Ararat Mirzoyan and Azerbaijan's Jeyhun Bayramov, the two foreign ministers":
+        a state or organization possessing a name holds the post its apposition names."""
+        owners = [m for c in head.children if c.dep_ == "poss" and (m := self.at(c.i)) is not None
+                  and not m.via_coreference and m.type in (EntityType.STATE, EntityType.ORGANIZATION)]
+        if not owners:
+            return
+        described = head.head if head.dep_ == "conj" else head
+        for title_token in (c for c in described.children if c.dep_ == "appos"
+                            and ((m := self.at(c.i)) is None or m.via_coreference and m.key == mention.key)):
+            title = self.title_of(title_token)
+            if title is not None and title.kind in {"leader", "official"}:
+                yield from self._owned(mention, title, [(o, False) for o in owners], "title-apposition", title_token.i)
 
     def _only_state_before(self, token) -> MentionSpan | None:
         """The one state named in this sentence before ``token`` and the two sentences before,

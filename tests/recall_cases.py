@@ -206,6 +206,11 @@ CASES = [
      {("European Union", "facilitates", "Serbia", A), ("European Union", "facilitates", "Kosovo", A)}),
     ("Omani Foreign Minister Badr Albusaidi hosted the foreign ministers of Egypt and Ethiopia.",
      {("Badr Albusaidi", "facilitates", "Egypt", A), ("Badr Albusaidi", "facilitates", "Ethiopia", A)}),
+    # a state possessing a name holds the post its apposition names; governors and farmers are titles
+    ("Peru's Elmer Schialer, the foreign minister, met Ecuador's envoy.", {("Elmer Schialer", "worksFor", "Peru", A)}),
+    ("The region's Ukrainian governor, Ivan Fedorov, said Russian drones hit a school.",
+     {("Ivan Fedorov", "worksFor", "Ukraine", A)}),
+    ("Jan Kowal, a 48-year-old Czech farmer from Brno, joined the protest.", {("Jan Kowal", "citizenOf", "Czech Republic", A)}),
 ]
 
 NOT_FOUND = [
