@@ -707,8 +707,8 @@ class _Rules:
         if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
             governor = verb.head
             if verb.dep_ == "xcomp":
-                objects = [c for c in governor.children if c.dep_ in OBJECT_DEPS]
-                if objects:  # object control: "urged Russia to withdraw"
+                objects = self._addressees(governor)
+                if objects:  # object control: "urged Russia to withdraw", "called on Russia to withdraw"
                     return self.entities(objects[0]), False
             subjects, governor_passive = self.subjects(governor)
             if not governor_passive:
@@ -1057,11 +1057,20 @@ class _Rules:
         return False
 
     def requested(self, trigger) -> bool:
-        """A verb under a verb of appeal with an object: "urged X to <verb>"."""
+        """A verb under a verb of appeal with an object: "urged X to <verb>", "called on X to <verb>"."""
         return (
             trigger.dep_ == "xcomp" and trigger.head.lemma_.lower() in self.lexicon.cue("appeal_governors")
-            and any(c.dep_ in OBJECT_DEPS for c in trigger.head.children)
+            and bool(self._addressees(trigger.head))
         )
+
+    def _addressees(self, governor) -> list:
+        """Who a verb is addressed to: its direct object, or the object of "on" after a verb of
+        appeal ("called on the government to press Moscow")."""
+        objects = [c for c in governor.children if c.dep_ in OBJECT_DEPS]
+        if not objects and governor.lemma_.lower() in self.lexicon.cue("appeal_governors"):
+            objects = [p for c in governor.children if c.dep_ == "prep" and c.lower_ in {"on", "upon"}
+                       for p in c.children if p.dep_ == "pobj"]
+        return objects
 
     def _threat_governor(self, verb):
         """The verb of threatening that controls a hostile verb: "threatened to strike X"."""

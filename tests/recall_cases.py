@@ -264,4 +264,6 @@ NOT_FOUND = [
     # hosting two leaders of one organization is no mediation
     ("Japanese Prime Minister Shigeru Ishiba hosted European Commission President Ursula von der Leyen and Antonio Costa, "
      "the president of the European Council.", {("Shigeru Ishiba", "facilitates", "European Union", A)}),
+    # what someone is called on to do is asked of the one called on, not done by the caller
+    ("Lucy Hart called on the government to press Moscow over the attacks.", {("Lucy Hart", "appealsTo", "Russia", A)}),
 ]
