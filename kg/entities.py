@@ -54,6 +54,7 @@ class EntityAnalysis:
     mentions: list[MentionSpan]
     token_keys: dict[int, MentionSpan] = field(default_factory=dict)
     headline_end: int = 0  # character offset where the headline line ends
+    dateline: Dateline | None = None  # the wire dateline opening the story, if any
 
     def at(self, token_index: int) -> MentionSpan | None:
         return self.token_keys.get(token_index)
@@ -124,7 +125,8 @@ class _EntityBuilder:
         self.first_names: dict[str, str] = {}  # person key -> first name, for pronoun agreement
         self.labels_at = {i: e.label_ for e in doc.ents for i in range(e.start, e.end)}  # the tagger's label of each token
         self.dateline = dateline(doc)
-        self.dateline_agencies = {(s.start, s.end) for s in self.dateline[2] if s.label_ == "ORG"} if self.dateline else set()
+        agency = self.dateline.agency if self.dateline is not None else None
+        self.dateline_agencies = {(agency.start, agency.end)} if agency is not None else set()
 
     # ---------------------------------------------------------------- typing
     def classify(self, span) -> MentionSpan | None:
@@ -852,11 +854,31 @@ DIRECTIONS = CARDINAL_DIRECTIONS | {"northeast", "northwest", "southeast", "sout
 REGION_QUALIFIERS = DIRECTIONS | {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "inner", "outer"}
 
 
-# How far into a document a dateline may open a line (the headline and a byline come first).
-DATELINE_LINES = 4
+# Where a dateline may open: one of the first lines (a headline and a byline come first),
+# or one of the first sentences (the parser runs a headline on into the dateline at times).
+DATELINE_LINES = 5
+DATELINE_SENTENCES = 3
 
 
-def with_dateline(entities, found: tuple[int, int, list] | None) -> list:
+@dataclass(frozen=True)
+class Dateline:
+    """A wire dateline: "NEW DELHI/ISLAMABAD, Feb 20 (Andes Wire) -", "TOLEDO, Ohio -"."""
+
+    start: int  # its first token
+    stop: int  # past its dash, or past its closing bracket where no dash follows
+    places: tuple  # the places in capitals (spaCy spans labelled GPE)
+    region: object = None  # "Ohio" of "TOLEDO, Ohio" (a GPE span), or None
+    agency: object = None  # the agency that names itself in brackets (an ORG span), or None
+
+    @property
+    def spans(self) -> list:
+        return [*self.places, *([self.region] if self.region is not None else []), *([self.agency] if self.agency is not None else [])]
+
+    def __contains__(self, token_index: int) -> bool:
+        return self.start <= token_index < self.stop
+
+
+def with_dateline(entities, found: Dateline | None) -> list:
     """The tagger's entities with the dateline's read by its form: "NEW DELHI/ISLAMABAD,
     Feb 20 (Andes Wire) -", "KUALA LUMPUR -", "TOLEDO, Ohio -". Each place in capitals is a
     place, where the story was filed; a named agency in brackets is an organization. The
@@ -866,49 +888,56 @@ def with_dateline(entities, found: tuple[int, int, list] | None) -> list:
 
     if found is None:
         return list(entities)
-    start, end, spans = found
-    doc = spans[0].doc
-    kept = [e for e in entities if e.end <= start or e.start >= end]
+    doc = found.places[0].doc
+    kept = [e for e in entities if e.end <= found.start or e.start >= found.stop]
     for entity in entities:
-        rest = end + 1 if end < len(doc) and _separating(doc[end]) else end
-        if entity.start < end and entity.end > rest:  # "TBILISI - Nino Kapanadze" read as one name
-            kept.append(Span(doc, rest, entity.end, label=entity.label_, kb_id=entity.kb_id_))
-    return sorted(kept + spans, key=lambda e: e.start)
+        if entity.start < found.stop < entity.end:  # "TBILISI - Nino Kapanadze" read as one name
+            kept.append(Span(doc, found.stop, entity.end, label=entity.label_, kb_id=entity.kb_id_))
+    return sorted(kept + found.spans, key=lambda e: e.start)
 
 
-def dateline(doc) -> tuple[int, int, list] | None:
-    """(start, end, spans) of the first dateline opening one of the first lines, or None."""
+def dateline(doc) -> Dateline | None:
+    """The first dateline opening one of the first lines or sentences, or None."""
+    from itertools import islice
+
     text = doc.text
-    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text, 0, 2_000))][: DATELINE_LINES + 1]
-    for start in starts:
+    starts = set()
+    for start in [0, *(m.end() for m in _LINE_BREAK.finditer(text, 0, 2_000))][:DATELINE_LINES]:
         span = doc.char_span(start, start + 1, alignment_mode="expand") if start < len(text) else None
-        if span is not None and len(span) and not span[0].is_space:
-            found = _dateline_at(doc, span[0].i)
-            if found is not None:
-                return found
+        if span is not None and len(span):
+            starts.add(span[0].i)
+    if doc.has_annotation("SENT_START"):
+        starts.update(sentence.start for sentence in islice(doc.sents, DATELINE_SENTENCES))
+    for start in sorted(starts):
+        found = _dateline_at(doc, start)
+        if found is not None:
+            return found
     return None
 
 
 _LINE_BREAK = re.compile(r"\n\s*")
 
 
-def _dateline_at(doc, i: int) -> tuple[int, int, list] | None:
+def _dateline_at(doc, i: int) -> Dateline | None:
     from spacy.tokens import Span
 
-    spans = []
+    if doc[i].is_space:
+        return None
+    places = []
     j = _capitals_end(doc, i)
     if j == i:
         return None
-    spans.append(Span(doc, i, j, label="GPE"))
+    places.append(Span(doc, i, j, label="GPE"))
     while j + 1 < len(doc) and doc[j].text == "/" and (k := _capitals_end(doc, j + 1)) > j + 1:
-        spans.append(Span(doc, j + 1, k, label="GPE"))  # "NEW DELHI/ISLAMABAD"
+        places.append(Span(doc, j + 1, k, label="GPE"))  # "NEW DELHI/ISLAMABAD"
         j = k
+    region = agency = None
     if j + 1 < len(doc) and doc[j].text == ",":
         k = j + 1
-        while k < len(doc) and doc[k].is_title and doc[k].ent_type_ != "DATE" and doc[k].pos_ == "PROPN":
+        while k < len(doc) and doc[k].is_title and doc[k].ent_type_ != "DATE" and doc[k].pos_ == "PROPN" and not _date_word(doc[k]):
             k += 1
         if k > j + 1 and k < len(doc) and (doc[k].text in {",", "("} or _separating(doc[k])):
-            spans.append(Span(doc, j + 1, k, label="GPE"))  # "TOLEDO, Ohio -"
+            region = Span(doc, j + 1, k, label="GPE")  # "TOLEDO, Ohio -"
             j = k
     if j + 1 < len(doc) and doc[j].text == "," and _date_word(doc[j + 1]):
         j += 1
@@ -919,13 +948,14 @@ def _dateline_at(doc, i: int) -> tuple[int, int, list] | None:
         close = next((k for k in range(j + 1, min(j + 8, len(doc))) if doc[k].text == ")"), None)
         if close is None:
             return None
-        agency = doc[j + 1 : close]
-        if _agency_name(agency):
-            spans.append(Span(doc, j + 1, close, label="ORG"))
+        if _agency_name(doc[j + 1 : close]):
+            agency = Span(doc, j + 1, close, label="ORG")
         j, bracketed = close + 1, True
-    if not bracketed and not (j < len(doc) and _separating(doc[j])):
-        return None
-    return i, j, spans
+    while j < len(doc) and doc[j].is_space:
+        j += 1  # the parser's line break inside a dateline
+    if j < len(doc) and _separating(doc[j]):
+        return Dateline(i, j + 1, tuple(places), region, agency)
+    return Dateline(i, j, tuple(places), region, agency) if bracketed else None
 
 
 def _capitals_end(doc, i: int) -> int:
@@ -1120,7 +1150,7 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     mentions += builder.coordinated_first_names(mentions)
     builder.qualified_place_aliases(mentions)
     builder.first_names = {m.key: m.text.split()[0] for m in mentions if m.type is EntityType.PERSON and len(m.text.split()) > 1}
-    analysis = EntityAnalysis(entities={}, mentions=mentions, headline_end=headline_end)
+    analysis = EntityAnalysis(entities={}, mentions=mentions, headline_end=headline_end, dateline=builder.dateline)
     for mention in mentions:
         for i in range(mention.start, mention.end):
             analysis.token_keys[i] = mention

@@ -48,8 +48,6 @@ PERSON_PRONOUNS = {"he", "she", "his", "her", "him"}
 THING_PRONOUNS = {"it", "its"}
 POSSESSIVE_PRONOUNS = {"its", "whose"}  # owners of a post: "its foreign minister", "whose president"
 ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict"}
-DATELINE_DASHES = {"-", "--", "—", "–"}
-DATELINE_REACH = 16  # tokens from a sentence start within which a dateline's dash must come
 
 # Rules that read a description, not an event: the writer asserts them
 # whatever the surrounding clause says ("according to Kent, the US diplomat").
@@ -176,39 +174,21 @@ class _Rules:
         return bisect_right(self._sentence_starts, token_index) - 1
 
     def _dateline(self) -> tuple[range, object]:
-        """The tokens of a wire dateline ("WARSAW, Jan 14 (Wire) -", "KUALA LUMPUR -") at the
-        start of one of the first sentences, and the word after it the parser hung on it.
+        """The tokens of the wire dateline entity analysis found ("WARSAW, Jan 14 (Wire) -",
+        "KUALA LUMPUR -"), and the word after it the parser hung on it.
 
         The small model parses a dateline as the sentence's subject ("WARSAW" nsubj of
         "accused") and the real subject as its apposition or conjunct ("Poland"), so the
         rules skip the dateline's words and read that word in their place."""
-        self._sentence_number(0)
+        found = self.analysis.dateline
+        if found is None:
+            return range(0), None
         doc = self.doc
-        # a sentence start, or a line start the parser ran on from the headline
-        line_starts = [t.i + 1 for t in doc[:DATELINE_REACH * 4] if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
-        for start in sorted({*self._sentence_starts[:3], *line_starts}):
-            first = doc[start]
-            if not (first.is_upper and first.is_alpha and len(first) > 1):
-                continue
-            in_name, in_brackets = True, False
-            for index in range(start + 1, min(start + DATELINE_REACH, len(doc))):
-                token = doc[index]
-                if token.text in DATELINE_DASHES and token.whitespace_ and doc[index - 1].whitespace_:  # not "PORT-AU-PRINCE"
-                    dateline = range(start, index + 1)
-                    number = self._sentence_number(index)
-                    end = self._sentence_starts[number + 1] if number + 1 < len(self._sentence_starts) else len(doc)
-                    subject = next((t for t in doc[index + 1 : end] if t.head.i in dateline and t.dep_ != "punct"), None)
-                    return dateline, subject
-                if token.text in {",", "("}:
-                    in_name, in_brackets = False, in_brackets or token.text == "("
-                elif token.text == ")":
-                    in_brackets = False
-                elif in_name and not (token.is_upper or token.text in {"/", "-"}):
-                    break  # "WARSAW", "NEW DELHI/ISLAMABAD", "THE HAGUE": the place is in capitals
-                elif not in_brackets and token.is_alpha and token.is_lower or token.text in {".", "\n"}:
-                    break  # a sentence, not "TOLEDO, Ohio", "Jan 14 (State news agency)"
-                # the parser may end a sentence inside a dateline ("ADDIS" | "ABABA -", "ABUJA" | ", Jan 20")
-        return range(0), None
+        dateline = range(found.start, found.stop)
+        number = self._sentence_number(max(found.stop - 1, 0))
+        end = self._sentence_starts[number + 1] if number + 1 < len(self._sentence_starts) else len(doc)
+        subject = next((t for t in doc[found.stop : end] if t.head.i in dateline and t.dep_ != "punct"), None)
+        return dateline, subject
 
     def dateline_state(self) -> MentionSpan | None:
         """The state a dateline files from, when the document names it: "MEXICO CITY, Nov 30
@@ -217,16 +197,14 @@ class _Rules:
         if self._dateline_state is not False:
             return self._dateline_state
         self._dateline_state = None
-        words = [t for t in self.doc[self.dateline.start : self.dateline.stop] if t.text not in DATELINE_DASHES]
-        cut = next((k for k, t in enumerate(words) if t.text in {",", "("}), len(words))
-        place = " ".join(t.text for t in words[:cut])
-        if not place or "/" in place:
+        found = self.analysis.dateline
+        if found is None or len(found.places) != 1:
             return None
-        region = " ".join(t.text for t in words[cut + 1 :] if not t.is_punct and not t.like_num) if cut < len(words) and words[cut].text == "," else ""
+        region = found.region.text if found.region is not None else ""
         record = self.gazetteer.state(region) if region else None
         if record is None and region and self.gazetteer.is_us_state(region):
             record = self.gazetteer.state("United States")
-        record = record or self.gazetteer.seat(place)
+        record = record or self.gazetteer.seat(found.places[0].text)
         if record is not None:
             self._dateline_state = next(
                 (m for m in self.analysis.mentions if m.key == record.key and not m.via_coreference
