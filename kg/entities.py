@@ -123,6 +123,8 @@ class _EntityBuilder:
         self.extra_aliases: dict[str, list[str]] = defaultdict(list)
         self.first_names: dict[str, str] = {}  # person key -> first name, for pronoun agreement
         self.labels_at = {i: e.label_ for e in doc.ents for i in range(e.start, e.end)}  # the tagger's label of each token
+        self.dateline = dateline(doc)
+        self.dateline_agencies = {(s.start, s.end) for s in self.dateline[2] if s.label_ == "ORG"} if self.dateline else set()
 
     # ---------------------------------------------------------------- typing
     def classify(self, span) -> MentionSpan | None:
@@ -133,6 +135,8 @@ class _EntityBuilder:
         label = span.label_
         text = _surface(span.text)
         if not text or not any(c.isalpha() for c in text):
+            return None
+        if _common_word_opening_a_sentence(span) and not self._known_name(text):
             return None
         organization = self._organization(span, text)
         label, certain = self._label(span, text, organization)
@@ -202,6 +206,8 @@ class _EntityBuilder:
         label = span.label_
         if label not in PLACE_LABELS | {"PERSON", "ORG"}:
             return label, False
+        if (span.start, span.end) in self.dateline_agencies:
+            return "ORG", True  # "(ESNA)" after a dateline's place and date: the agency that filed it
         if label == "PERSON" and organization:
             return "ORG", True  # "Xinhua said" tagged as a person: the whole name is a known organization's
         known_place = self._known_place(text)
@@ -217,6 +223,8 @@ class _EntityBuilder:
             return (label if label in PLACE_LABELS else "GPE"), True  # "the town of Bint Jbeil", "the Kerem Shalom crossing"
         if around is Context.PERSON and not (known_place or organization):
             return "PERSON", True  # "actress Angie Dickinson"
+        if label == "PERSON" and self._state_or_capital_name(span, text):
+            return "GPE", True  # "Norway said ...", "Canberra raises concerns": a state speaks, or its capital for it
         if label != "ORG" and person_cue(span, self.lexicon):
             # "Albrecht, 54,", "Wright said", "Anderson's sister": a person whatever a gazetteer of
             # towns says ("Wright", "Anderson" are towns as well); organizations speak too
@@ -270,6 +278,14 @@ class _EntityBuilder:
             return "GPE"
         return None
 
+    def _known_name(self, text: str) -> bool:
+        """A state's, a major place's or an organization's name (not any town's: there is a "Much")."""
+        gazetteer = self.gazetteer
+        return (
+            gazetteer.state(text) is not None or gazetteer.seat(text) is not None or gazetteer.organization(text) is not None
+            or gazetteer.is_major_city(text) or gazetteer.is_us_state(text)
+        )
+
     def _known_place(self, text: str) -> bool:
         return self.gazetteer.is_place(text) or self.gazetteer.state(text) is not None or self.gazetteer.seat(text) is not None
 
@@ -316,6 +332,15 @@ class _EntityBuilder:
         if self._known_place(text):
             return self.gazetteer.is_major_city(text) or _after_locative(span) or self._place_syntax(span)
         return _after_locative(span, LOCATIVES_FOR_UNKNOWN_NAMES, frozenset()) or self._qualified(span, strict=True)
+
+    def _state_or_capital_name(self, span, text: str) -> bool:
+        """A state's or a national capital's name that is no given name ("Norway", "Canberra";
+        not "Jordan", "Chad", "Victoria"), not after a title ("President Washington")."""
+        if span.start > 0 and self._is_title_word(self.doc[span.start - 1]):
+            return False
+        if self.gazetteer.state(text) is None and self.gazetteer.seat(text) is None:
+            return False
+        return " " in text or gender_of(text) == "unknown"
 
     def _person_named(self, span, text: str) -> bool:
         """A first name starts it, a title precedes it, or a longer person name of the
@@ -780,6 +805,19 @@ def settled_type(mentions: list[MentionSpan]) -> EntityType:
     return max(counts, key=lambda t: (counts[t], -TYPE_PRECEDENCE.index(t)))
 
 
+def _common_word_opening_a_sentence(span) -> bool:
+    """"Gunmen shot ...", "Much depends on ...", "Outside powers ...": one capitalised word
+    opening a sentence that the tagger reads as a common word, not a proper noun. (A
+    name the gazetteers know stays: "Turkey offers ...".)"""
+    token = span[0]
+    if len(span) != 1 or not token.is_sent_start or not token.is_title or token.tag_ in {"NNP", "NNPS"} or token.pos_ == "PROPN":
+        return False
+    # A noun read as a person's name may be a surname the tagger took for a word ("Winter sits
+    # on the court", "Kertész, who lives ..."); a noun that names no person ("Gunmen shot ...",
+    # "Opposition leader ...") and any other word ("Much depends on ...") is the word.
+    return token.pos_ != "NOUN" or span.label_ != "PERSON"
+
+
 def _trim(span):
     """Cut an entity at an opening bracket ("Union of Democratic Forces ( SDS"), drop a
     sentence's full stop or a comma the model took in ("Nevada ."), lower-case function
@@ -812,6 +850,121 @@ STRONG_LOCATIVES = frozenset({"in", "near", "outside", "into"})
 CARDINAL_DIRECTIONS = frozenset({"north", "south", "east", "west"})
 DIRECTIONS = CARDINAL_DIRECTIONS | {"northeast", "northwest", "southeast", "southwest"}
 REGION_QUALIFIERS = DIRECTIONS | {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "inner", "outer"}
+
+
+# How far into a document a dateline may open a line (the headline and a byline come first).
+DATELINE_LINES = 4
+
+
+def with_dateline(entities, found: tuple[int, int, list] | None) -> list:
+    """The tagger's entities with the dateline's read by its form: "NEW DELHI/ISLAMABAD,
+    Feb 20 (Andes Wire) -", "KUALA LUMPUR -", "TOLEDO, Ohio -". Each place in capitals is a
+    place, where the story was filed; a named agency in brackets is an organization. The
+    tagger reads these capitals badly ("KUALA" an organization, "ISLAMABAD" nothing);
+    entities overlapping a dateline give way to its own. ``found`` is ``dateline(doc)``."""
+    from spacy.tokens import Span
+
+    if found is None:
+        return list(entities)
+    start, end, spans = found
+    doc = spans[0].doc
+    kept = [e for e in entities if e.end <= start or e.start >= end]
+    for entity in entities:
+        rest = end + 1 if end < len(doc) and _separating(doc[end]) else end
+        if entity.start < end and entity.end > rest:  # "TBILISI - Nino Kapanadze" read as one name
+            kept.append(Span(doc, rest, entity.end, label=entity.label_, kb_id=entity.kb_id_))
+    return sorted(kept + spans, key=lambda e: e.start)
+
+
+def dateline(doc) -> tuple[int, int, list] | None:
+    """(start, end, spans) of the first dateline opening one of the first lines, or None."""
+    text = doc.text
+    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text, 0, 2_000))][: DATELINE_LINES + 1]
+    for start in starts:
+        span = doc.char_span(start, start + 1, alignment_mode="expand") if start < len(text) else None
+        if span is not None and len(span) and not span[0].is_space:
+            found = _dateline_at(doc, span[0].i)
+            if found is not None:
+                return found
+    return None
+
+
+_LINE_BREAK = re.compile(r"\n\s*")
+
+
+def _dateline_at(doc, i: int) -> tuple[int, int, list] | None:
+    from spacy.tokens import Span
+
+    spans = []
+    j = _capitals_end(doc, i)
+    if j == i:
+        return None
+    spans.append(Span(doc, i, j, label="GPE"))
+    while j + 1 < len(doc) and doc[j].text == "/" and (k := _capitals_end(doc, j + 1)) > j + 1:
+        spans.append(Span(doc, j + 1, k, label="GPE"))  # "NEW DELHI/ISLAMABAD"
+        j = k
+    if j + 1 < len(doc) and doc[j].text == ",":
+        k = j + 1
+        while k < len(doc) and doc[k].is_title and doc[k].ent_type_ != "DATE" and doc[k].pos_ == "PROPN":
+            k += 1
+        if k > j + 1 and k < len(doc) and (doc[k].text in {",", "("} or _separating(doc[k])):
+            spans.append(Span(doc, j + 1, k, label="GPE"))  # "TOLEDO, Ohio -"
+            j = k
+    if j + 1 < len(doc) and doc[j].text == "," and _date_word(doc[j + 1]):
+        j += 1
+        while j < len(doc) and (_date_word(doc[j]) or (doc[j].text in {",", "."} and j + 1 < len(doc) and _date_word(doc[j + 1]))):
+            j += 1
+    bracketed = False
+    if j < len(doc) and doc[j].text == "(":
+        close = next((k for k in range(j + 1, min(j + 8, len(doc))) if doc[k].text == ")"), None)
+        if close is None:
+            return None
+        agency = doc[j + 1 : close]
+        if _agency_name(agency):
+            spans.append(Span(doc, j + 1, close, label="ORG"))
+        j, bracketed = close + 1, True
+    if not bracketed and not (j < len(doc) and _separating(doc[j])):
+        return None
+    return i, j, spans
+
+
+def _capitals_end(doc, i: int) -> int:
+    """Where a name written in capitals that starts at ``i`` ends ("PORT-AU-PRINCE", "ST. LOUIS"), or ``i``."""
+    j = i
+    while j < len(doc):
+        token = doc[j]
+        if any(c.isalpha() for c in token.text) and token.text.isupper():
+            j += 1
+        elif token.text in {"-", "'"} and j > i and not doc[j - 1].whitespace_ and not token.whitespace_ and j + 1 < len(doc) and doc[j + 1].text.isupper():
+            j += 1  # a hyphen inside the name
+        else:
+            break
+    return j
+
+
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def _date_word(token) -> bool:
+    """A word of a dateline's date: "Sept", "8", "2026", "Sept." (or what the tagger read as a date)."""
+    return token.ent_type_ == "DATE" or token.like_num or token.lower_.rstrip(".") in _MONTHS
+
+
+def _separating(token) -> bool:
+    return token.text in SEPARATING_DASHES and token.i > 0 and bool(token.doc[token.i - 1].whitespace_)
+
+
+def _agency_name(span) -> bool:
+    """A bracketed agency that names itself: capitalised words ("Andes Wire") or an acronym
+    ("ESNA"), or what the tagger read as an organization; not "State news agency", nor a
+    bare word such as "Wire"."""
+    words = [t for t in span if not t.is_punct]
+    if not words or any(t.is_lower for t in words):
+        return False
+    return len(words) > 1 or words[0].is_upper or any(t.ent_type_ == "ORG" for t in words)
 
 
 def _dateline(span) -> bool:
@@ -954,7 +1107,8 @@ def _definite(token) -> bool:
 def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_end: int = 0) -> EntityAnalysis:
     """Type, merge and index the entities of a parsed document."""
     builder = _EntityBuilder(doc, gazetteer, lexicon)
-    spans = [piece for span in builder.continued_organizations(doc.ents) for part in split_at_dashes(span) for piece in builder.split_qualified_place(part)]
+    entities = with_dateline(doc.ents, builder.dateline)
+    spans = [piece for span in builder.continued_organizations(entities) for part in split_at_dashes(span) for piece in builder.split_qualified_place(part)]
     mentions = [m for m in (builder.classify(span) for span in spans) if m is not None]
     mentions += builder.propagate(mentions)
     builder.retype_surnames(mentions)

@@ -85,7 +85,11 @@ class Gazetteer:
                 self._state_names.setdefault(normalize(form), state)
             for form in (state.capital, *state.seats):
                 self._seats.setdefault(normalize(form), state)
-        self._capitals = {normalize(state.capital) for state in states}
+        # the capital as the table spells it and as its seats spell it with accents ("Bogotá")
+        self._capitals = {
+            normalize(form) for state in states for form in (state.capital, *state.seats)
+            if _unaccented(normalize(form)) == _unaccented(normalize(state.capital))
+        }
         self._organizations_as_written: dict[str, OrganizationRecord] = {}
         for org in organizations:
             for form in (org.name, *org.acronyms, *org.aliases):
@@ -236,3 +240,10 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
         for row in _read_csv(data_dir / "organizations.csv")
     )
     return Gazetteer(states=states, organizations=organizations)
+
+
+def _unaccented(text: str) -> str:
+    """``text`` without its diacritics: "bogotá" -> "bogota"."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

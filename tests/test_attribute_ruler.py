@@ -51,7 +51,7 @@ def test_kg_pipeline_runs_the_indexed_ruler_in_the_models_place():
 
     names = load().pipe_names
     assert "attribute_ruler" not in names
-    assert names.index("parser") < names.index("kg_attribute_ruler") < names.index("lemmatizer")
+    assert names.index("parser") < names.index("kg_attribute_ruler") < names.index("kg_lemmatizer")
 
 
 def _blank_ruler(patterns: list[dict]):

@@ -145,6 +145,26 @@ def test_a_place_read_as_a_person_is_a_place_only_with_a_place_s_syntax(text, la
     assert {name: found.get(name) for name in expected} == expected
 
 
+STATE_OR_COMMON_WORD_CASES = [
+    # a state, or its capital, read as a person speaks for the state
+    ("Norway said it would fund the missiles.", {"Norway": "PERSON"}, {"Norway": "State"}),
+    ("Canberra raises concerns over the deal.", {"Canberra": "PERSON"}, {"Canberra": "State"}),
+    # ... unless the name is a given name too, or a title stands before it
+    ("Chad said he would come.", {"Chad": "PERSON"}, {"Chad": "Person"}),
+    # a common word opening a sentence is no name, whatever the tagger read
+    ("Gunmen shot dead a candidate in Uruapan.", {"Gunmen": "GPE", "Uruapan": "GPE"}, {"Gunmen": None, "Uruapan": "Location"}),
+    ("Much depends on Abiy.", {"Much": "PERSON", "Abiy": "PERSON"}, {"Much": None, "Abiy": "Person"}),
+    # ... but a known name opening a sentence stays
+    ("Turkey offers talks.", {"Turkey": "GPE"}, {"Turkey": "State"}),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), STATE_OR_COMMON_WORD_CASES, ids=[c[0][:40] for c in STATE_OR_COMMON_WORD_CASES])
+def test_a_state_read_as_a_person_and_a_common_word_read_as_a_name(text, labels, expected):
+    found = types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
+
+
 EXTENT_CASES = [
     # a separating dash ends a name: a dateline and the story's first name
     ("TBILISI - Nino Kapanadze has joined the rallies.", {"TBILISI - Nino Kapanadze": "ORG"},
@@ -185,6 +205,19 @@ def test_a_name_s_extent_leaves_out_dashes_and_titles(text, labels, expected):
     ("MINSK, March 18 (Agency) - Russia and Belarus signed an agreement.", {"MINSK": "GPE", "Russia": "GPE", "Belarus": "GPE"},
      {"MINSK": "Location"}),
     ("Minsk signed an agreement with Moscow.", {"Minsk": "GPE", "Moscow": "GPE"}, {"Minsk": "State"}),
+    # read by its form where the tagger misreads the capitals: every place, a named agency
+    ("Talks stall\n\nKUALA LUMPUR - When Thai troops fought, Malaysia mediated.", {"KUALA": "ORG", "Malaysia": "GPE"},
+     {"KUALA LUMPUR": "Location", "KUALA": None, "Malaysia": "State"}),
+    ("NEW DELHI/ISLAMABAD, Feb 20 (Andes Wire) - Indian troops fired.", {"NEW DELHI": "GPE"},
+     {"NEW DELHI": "Location", "ISLAMABAD": "Location", "Andes Wire": "Organization"}),
+    ("BOGOTÁ, Sept. 8, 2026 (Wire) - Rebels ambushed a patrol.", {"BOGOTÁ": "ORG"}, {"BOGOTÁ": "Location", "Wire": None}),
+    ("PORT-AU-PRINCE, April 2 (ESNA) -- Gangs attacked.", {"AU": "ORG"}, {"PORT-AU-PRINCE": "Location", "ESNA": "Organization"}),
+    ("TOLEDO, Ohio - The parents sued the city.", {"TOLEDO": "GPE"}, {"TOLEDO": "Location", "Ohio": "Location"}),
+    # ... a dash after the dateline ends it, not the name that follows
+    ("TBILISI - Nino Kapanadze has joined the rallies.", {"TBILISI - Nino Kapanadze": "ORG"},
+     {"TBILISI": "Location", "Nino Kapanadze": "Person"}),
+    # capitals that open no line, or no dash after them, are no dateline
+    ("He said: NATO - and the EU - must act.", {"NATO": "ORG", "EU": "ORG"}, {"NATO": "Organization", "EU": "Organization"}),
 ])
 def test_a_dateline_is_a_place_never_an_actor(text, labels, expected):
     found = types(text, labels)
