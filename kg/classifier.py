@@ -167,17 +167,31 @@ class DocumentFeatures:
     def _read(self, start: int, end: int) -> None:
         """Read the facts of tokens ``start`` .. ``end`` (exclusive) not read yet, in one pass over the span."""
         facts, at = self._facts, self.analysis.token_keys.get
-        for token in self.doc[start:end]:
-            i = token.i
+        strings = self.doc.vocab.strings
+        for i, (orth, lower, lemma, dep, head, space, number) in enumerate(self._arrays[start:end], start=start):
             if facts[i] is not None:
                 continue
-            lemma = token.lemma_.lower()
-            lower = token.lower_
-            plain = "<num>" if token.like_num else (lemma or lower)
+            lemma, lower = strings[lemma].lower(), strings[lower]
+            plain = "<num>" if number else (lemma or lower)
             mention = at(i)
-            word = f"<{mention.type.value}>" if mention is not None and not mention.via_coreference else plain
-            facts[i] = (word, plain, lower, lemma, token.is_space, token.dep_, token.head.i, token.text,
-                        mention.key if mention is not None and not mention.via_coreference else None)
+            named = mention is not None and not mention.via_coreference
+            word = f"<{mention.type.value}>" if named else plain
+            facts[i] = (word, plain, lower, lemma, bool(space), strings[dep], i + head, strings[orth],
+                        mention.key if named else None)
+
+    @cached_property
+    def _arrays(self) -> list[tuple[int, ...]]:
+        """Each token's (text, lower-case form, lemma, dependency label: string ids; head as an
+        offset; is space; looks like a number), read from the parse's arrays in one call:
+        a Token object a token, and its head's, cost more than the facts read off them."""
+        import numpy as np
+        from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, LIKE_NUM, LOWER, ORTH
+
+        if not len(self.doc):
+            return []
+        strings = self.doc.to_array([ORTH, LOWER, LEMMA, DEP]).tolist()  # unsigned 64-bit ids
+        numbers = self.doc.to_array([HEAD, IS_SPACE, LIKE_NUM]).astype(np.int64).tolist()  # heads are signed
+        return [(*ids, *values) for ids, values in zip(strings, numbers)]
 
     def token(self, i: int) -> tuple:
         """(feature word, plain word, lower, lemma lower, is space, dep, head index, text, key of the

@@ -213,3 +213,30 @@ def test_classifier_rejects_an_artifact_of_another_format():
     with pytest.raises(ValueError, match="format 1 is not .*regenerate it with scripts/train_relations.py"):
         RelationModel.from_json({"format": 1, "labels": [NONE], "intercepts": [0.0], "threshold": 0.5, "weights": {}})
     assert FORMAT_VERSION != 1
+
+
+def test_classifier_leaves_out_ruled_pairs_before_scoring_as_it_would_after(nlp_tools):
+    """model_relations does not score the pairs the rules relate in a sentence; its
+    relations are those of scoring every pair and dropping the ruled ones after."""
+    from kg.classifier import model_relations
+    from kg.relations import _Rules, _to_relation, extract_relations
+
+    nlp, gazetteer, lexicon = nlp_tools
+    doc, analysis = _analyse(MIXED, nlp_tools)
+    rules = _Rules(doc, analysis, lexicon, gazetteer)
+    ruled_relations = extract_relations(doc, analysis, lexicon, gazetteer, document_id="test", rules=rules)
+    ruled = {(frozenset((r.source, r.target)), r.evidence.start) for r in ruled_relations}
+    assert ruled, "the rules relate some pairs of the text"
+    best = {}
+    for candidate in predict_candidates(doc, analysis, lexicon, gazetteer, rules=rules, threshold=0.3):
+        relation = _to_relation(candidate, doc, rules, "test")
+        if relation is None:
+            continue
+        key = (frozenset((relation.source, relation.target)), relation.evidence.start)
+        if key not in ruled and (key not in best or relation.confidence > best[key].confidence):
+            best[key] = relation
+    expected = sorted(best.values(), key=lambda r: (r.evidence.start, r.source, r.relation, r.target))
+    found = model_relations(
+        doc, analysis, lexicon, gazetteer, document_id="test", rule_relations=ruled_relations, rules=rules, threshold=0.3
+    )
+    assert expected and found == expected
