@@ -3,10 +3,14 @@
 For every ordered pair of named mentions in one sentence (different
 referents, at most ``MAX_DISTANCE`` tokens apart, a type pair that some
 relation's domain and range admit) the classifier reads string features off
-the parse (entity types, the dependency path between the mention heads,
-the words between and around the mentions, a few cue words, the lexicon's
-reading of the path) and a multinomial logistic regression over them predicts
-``none`` or a relation of the ontology.
+the parse (entity types, the mentions' own words and head words, the
+dependency path between the mention heads, the words between and around the
+mentions, a few cue words, the lexicon's reading of the path) and a
+multinomial logistic regression over them predicts ``none`` or a relation of
+the ontology. At run time a pair's features go straight to vocabulary indices
+(``DocumentFeatures.indexed_pairs``) and a document's pairs are scored in one
+numpy pass; the training script reads the same features as strings
+(``pair_features``).
 
 The weights are a JSON artifact (``kg/data/relation_model.json``) written by
 ``scripts/train_relations.py``; inference is plain numpy, so the runtime
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -51,7 +55,7 @@ MODEL_ENV = "KG_RELATION_MODEL"
 RULE = "model"
 NONE = "none"
 MAX_DISTANCE = 25  # tokens between the two mentions, at most
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the mentions' own words are features
 _DISTANCE_BUCKETS = ((0, "0"), (1, "1"), (2, "2"), (4, "3-4"), (7, "5-7"), (12, "8-12"), (MAX_DISTANCE, "13-25"))
 _OFF_VALUES = {"0", "false", "no", "off"}
 
@@ -104,7 +108,19 @@ def _head(doc, mention: MentionSpan):
 
 
 def _distance_bucket(distance: int) -> str:
+    return _BUCKET_OF[distance] if 0 <= distance <= MAX_DISTANCE else _bucket(distance)
+
+
+@cache
+def _type_pair(source: EntityType, target: EntityType) -> str:
+    return f"{source.value}>{target.value}"
+
+
+def _bucket(distance: int) -> str:
     return next((label for limit, label in _DISTANCE_BUCKETS if distance <= limit), "far")
+
+
+_BUCKET_OF = tuple(_bucket(distance) for distance in range(MAX_DISTANCE + 1))
 
 
 def _path(source_head, target_head):
@@ -127,41 +143,75 @@ class DocumentFeatures:
 
     A document has many candidate pairs and they share their tokens: the words
     between two mentions, the heads, the dependency paths. Each token's feature
-    word, lower-case form, lemma, dependency label, head, ancestors and lexicon
-    entries are read from spaCy (and the lexicon) on first use and kept, so
-    scoring a document's pairs costs little more than reading its tokens once.
-    ``pairs()`` gives the same features as ``pair_features`` for every pair.
+    word, lower-case form, lemma, dependency label, head and lexicon entries are
+    read from spaCy (and the lexicon) once, a sentence at a time, and kept in a
+    list by token index, so scoring a document's pairs costs little more than
+    reading its tokens once. ``pairs()`` gives the same features as
+    ``pair_features`` for every pair; ``indexed_pairs(vocabulary)`` gives each
+    pair's known features as sorted vocabulary indices, without sorting strings.
     """
 
     def __init__(self, doc, analysis: EntityAnalysis, lexicon: Lexicon):
         self.doc = doc
         self.analysis = analysis
         self.lexicon = lexicon
-        self._tokens: dict[int, tuple] = {}
+        self._facts: list[tuple | None] = [None] * len(doc)
         self._ancestors: dict[int, tuple[int, ...]] = {}
         self._heads: dict[tuple[int, int], int] = {}
         self._titles: dict[int, tuple] = {}
         self._inner: dict[int, tuple[str, ...]] = {}
         self._regions: dict[tuple[int, int, int, int], tuple] = {}
+        self._mentions: dict[tuple[int, int], tuple] = {}
+        self._sentences_read: set[int] = set()
+
+    def _read(self, start: int, end: int) -> None:
+        """Read the facts of tokens ``start`` .. ``end`` (exclusive) not read yet, in one pass over the span."""
+        facts, at = self._facts, self.analysis.token_keys.get
+        strings = self.doc.vocab.strings
+        for i, (orth, lower, lemma, dep, head, space, number) in enumerate(self._arrays[start:end], start=start):
+            if facts[i] is not None:
+                continue
+            lemma, lower = strings[lemma].lower(), strings[lower]
+            plain = "<num>" if number else (lemma or lower)
+            mention = at(i)
+            named = mention is not None and not mention.via_coreference
+            word = f"<{mention.type.value}>" if named else plain
+            facts[i] = (word, plain, lower, lemma, bool(space), strings[dep], i + head, strings[orth],
+                        mention.key if named else None)
+
+    @cached_property
+    def _arrays(self) -> list[tuple[int, ...]]:
+        """Each token's (text, lower-case form, lemma, dependency label: string ids; head as an
+        offset; is space; looks like a number), read from the parse's arrays in one call:
+        a Token object a token, and its head's, cost more than the facts read off them."""
+        import numpy as np
+        from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, LIKE_NUM, LOWER, ORTH
+
+        if not len(self.doc):
+            return []
+        strings = self.doc.to_array([ORTH, LOWER, LEMMA, DEP]).tolist()  # unsigned 64-bit ids
+        numbers = self.doc.to_array([HEAD, IS_SPACE, LIKE_NUM]).astype(np.int64).tolist()  # heads are signed
+        return [(*ids, *values) for ids, values in zip(strings, numbers)]
 
     def token(self, i: int) -> tuple:
-        """(feature word, plain word, lower, lemma lower, is space, dep, head index, text) of token ``i``."""
-        found = self._tokens.get(i)
+        """(feature word, plain word, lower, lemma lower, is space, dep, head index, text, key of the
+        named mention there or None) of token ``i``."""
+        found = self._facts[i]
         if found is None:
-            token = self.doc[i]
-            lemma = token.lemma_.lower()
-            plain = "<num>" if token.like_num else (lemma or token.lower_)
-            mention = self.analysis.at(i)
-            word = f"<{mention.type.value}>" if mention is not None and not mention.via_coreference else plain
-            found = (word, plain, token.lower_, lemma, token.is_space, token.dep_, token.head.i, token.text)
-            self._tokens[i] = found
+            self._read(i, i + 1)
+            found = self._facts[i]
         return found
 
     def ancestors(self, i: int) -> tuple[int, ...]:
-        """Token ``i`` and its ancestors, nearest first (``token.ancestors``)."""
+        """Token ``i`` and its ancestors, nearest first (``token.ancestors``: the head chain up to the root)."""
         found = self._ancestors.get(i)
         if found is None:
-            found = self._ancestors[i] = (i, *(t.i for t in self.doc[i].ancestors))
+            chain = [i]
+            head = self.token(i)[6]
+            while head != chain[-1]:
+                chain.append(head)
+                head = self.token(head)[6]
+            found = self._ancestors[i] = tuple(chain)
         return found
 
     def head(self, mention: MentionSpan) -> int:
@@ -208,7 +258,7 @@ class DocumentFeatures:
         found = self._regions.get(key)
         if found is not None:
             return found
-        token, analysis = self.token, self.analysis
+        token = self.token
         length = len(self.doc)
         # (index, token facts) of the words between, spaces left out
         between = [(i, facts) for i in range(left_end, min(right_start, length)) if not (facts := token(i))[4]]
@@ -217,7 +267,7 @@ class DocumentFeatures:
         shared.add(f"nbetween={_distance_bucket(len(words))}")
         if words:
             shared |= {f"bfirst={words[0]}", f"blast={words[-1]}"}
-        others = {m.key for m in (analysis.at(i) for i, _ in between) if m is not None and not m.via_coreference}
+        others = {facts[8] for _, facts in between if facts[8] is not None}
         shared.add(f"ents_between={min(len(others), 2)}")
         before = [facts for i in range(max(0, left_start - 3), min(left_start, length)) if not (facts := token(i))[4]][-2:]
         after = [facts for i in range(right_end, min(right_end + 3, length)) if not (facts := token(i))[4]][:2]
@@ -236,23 +286,55 @@ class DocumentFeatures:
         found = self._regions[key] = (words, frozenset(shared), cues, titles)
         return found
 
-    def pair(self, source: MentionSpan, target: MentionSpan) -> list[str]:
-        """The string features of one ordered mention pair, sorted and without repeats."""
-        token, lexicon, analysis = self.token, self.lexicon, self.analysis
-        types = f"{source.type.value}>{target.type.value}"
+    def _mention(self, mention: MentionSpan) -> tuple:
+        """(head index, its dependency label, its governor's plain word, the mention's own
+        features as source, as target) of a mention, read once."""
+        key = (mention.start, mention.end)
+        found = self._mentions.get(key)
+        if found is None:
+            self._read_sentence(mention)
+            facts = self._facts
+            head = self.head(mention)
+            dep, governor = facts[head][5], facts[head][6]
+            # Its words: the model learns names that recur ("U.S.") and words that type a
+            # name's relations ("University", "Party", "Inc.").
+            own = {f"head={facts[head][2]}", *(f"w={facts[i][2]}" for i in range(mention.start, mention.end))}
+            found = self._mentions[key] = (
+                head, dep, facts[governor][1], tuple(f"s_{f}" for f in own), tuple(f"t_{f}" for f in own),
+            )
+        return found
+
+    def _read_sentence(self, mention: MentionSpan) -> None:
+        """Read the facts of a mention's sentence (and three tokens either side) once."""
+        if mention.sentence not in self._sentences_read:
+            self._sentences_read.add(mention.sentence)
+            sentence = self.doc[mention.start].sent
+            self._read(max(0, sentence.start - 3), min(len(self.doc), sentence.end + 3))
+
+    def feature_set(self, source: MentionSpan, target: MentionSpan) -> set[str]:
+        """The string features of one ordered mention pair, as a set (``pair`` sorts them)."""
+        types = _type_pair(source.type, target.type)
         source_first = source.start < target.start
         left, right = (source, target) if source_first else (target, source)
         order = "st" if source_first else "ts"
-        features = {f"types={types}", f"order={order}|{types}"}
-        distance = right.start - left.end
-        bucket = _distance_bucket(distance)
-        features |= {f"dist={bucket}", f"dist={bucket}|{types}"}
+        bucket = _distance_bucket(right.start - left.end)
+        source_head, source_dep, source_governor, source_own, _ = self._mention(source)
+        target_head, target_dep, target_governor, _, target_own = self._mention(target)
+        facts = self._facts
 
         # Words between, before and after, and cue words between: the same for both orders of a pair.
         words, shared, cues, titles = self._region(left.start, left.end, right.start, right.end)
-        features.update(shared)
+        features = set(shared)
+        features.update(source_own)
+        features.update(target_own)
+        features |= {
+            f"types={types}", f"order={order}|{types}", f"dist={bucket}", f"dist={bucket}|{types}",
+            f"s_dep={source_dep}", f"t_dep={target_dep}",
+            f"s_gov={source_governor}|{source_dep}", f"t_gov={target_governor}|{target_dep}",
+        }
         if words:
-            features |= {f"bfirst={words[0]}|{order}", f"blast={words[-1]}|{order}"}
+            features.add(f"bfirst={words[0]}|{order}")
+            features.add(f"blast={words[-1]}|{order}")
             if len(words) <= 4:
                 features.add(f"bseq={' '.join(words)}|{order}|{types}")
         else:
@@ -261,15 +343,6 @@ class DocumentFeatures:
             features.add(f"cue={cue}|{types}")
         for relation in titles:
             features.add(f"title_between={relation}|{types}")
-
-        # The mention heads and what governs them.
-        source_head, target_head = self.head(source), self.head(target)
-        _, _, _, _, _, source_dep, source_governor, _ = token(source_head)
-        _, _, _, _, _, target_dep, target_governor, _ = token(target_head)
-        features |= {
-            f"s_dep={source_dep}", f"t_dep={target_dep}",
-            f"s_gov={token(source_governor)[1]}|{source_dep}", f"t_gov={token(target_governor)[1]}|{target_dep}",
-        }
         if source.demonym:
             features.add(f"s_demonym|{types}")
         if target.demonym:
@@ -279,42 +352,62 @@ class DocumentFeatures:
         path = self._path(source_head, target_head)
         if path is None:
             features.add("nopath")
-            return sorted(features)
+            return features
         up, lca, down = path
-        up_facts, down_facts = [token(i) for i in up], [token(i) for i in down]
-        labels = [f"{facts[5]}<" for facts in up_facts] + [f">{facts[5]}" for facts in down_facts]
+        labels = [f"{facts[i][5]}<" for i in up] + [f">{facts[i][5]}" for i in down]
         full: list[str] = []
-        for k, facts in enumerate(up_facts):
+        for k, i in enumerate(up):
             if k:
-                full.append(facts[0])
-            full.append(f"{facts[5]}<")
-        ends = {source_head, target_head}
-        lca_word = "SELF" if lca in ends else token(lca)[0]
+                full.append(facts[i][0])
+            full.append(labels[k])
+        ends = (source_head, target_head)
+        lca_word = "SELF" if lca in ends else facts[lca][0]
         full.append(f"[{lca_word}]")
-        for i, facts in zip(down, down_facts):
-            full.append(f">{facts[5]}")
+        for k, i in enumerate(down, start=len(up)):
+            full.append(labels[k])
             if i != target_head:
-                full.append(facts[0])
+                full.append(facts[i][0])
         label_path = " ".join(labels)
         features |= {
             f"path={label_path}", f"path={label_path}|{types}", f"pathfull={' '.join(full)}|{types}",
             f"pathlen={min(len(labels), 6)}", f"lca={lca_word}", f"lca={lca_word}|{types}",
         }
-        verbs = lexicon.verbs
+        verbs = self.lexicon.verbs
         for i in (*up[1:], lca, *down[:-1]):
             if i in ends:
                 continue
             features.update(self._path_word_features(i))
-            for frame in verbs.get(token(i)[3], ()):
+            for frame in verbs.get(facts[i][3], ()):
                 features.add(f"path_verb={frame.relation}")
                 features.add(f"path_verb={frame.relation}|{label_path}")
             for title in self.titles(i):
                 features.add(f"path_title={title.relation}|{types}")
-        return sorted(features)
+        return features
+
+    def pair(self, source: MentionSpan, target: MentionSpan) -> list[str]:
+        """The string features of one ordered mention pair, sorted and without repeats."""
+        return sorted(self.feature_set(source, target))
+
+    def _candidates(self) -> list[tuple[MentionSpan, MentionSpan]]:
+        return list(candidate_pairs(self.analysis))
 
     def pairs(self) -> list[tuple[MentionSpan, MentionSpan, list[str]]]:
         """Every candidate pair of the document (``candidate_pairs``) with its features."""
-        return [(source, target, self.pair(source, target)) for source, target in candidate_pairs(self.analysis)]
+        return [(source, target, self.pair(source, target)) for source, target in self._candidates()]
+
+    def indexed_pairs(
+        self, vocabulary: dict[str, int], pairs: Iterable[tuple[MentionSpan, MentionSpan]] | None = None
+    ) -> list[tuple[MentionSpan, MentionSpan, list[int]]]:
+        """Every candidate pair (or the ``pairs`` given) with the vocabulary indices of its known
+        features, ascending: the order of ``pairs()``'s sorted features, as the vocabulary
+        is numbered in string order."""
+        get = vocabulary.get
+        found = []
+        for source, target in self._candidates() if pairs is None else pairs:
+            indices = [index for index in map(get, self.feature_set(source, target)) if index is not None]
+            indices.sort()
+            found.append((source, target, indices))
+        return found
 
 
 def pair_features(doc, analysis: EntityAnalysis, source: MentionSpan, target: MentionSpan, lexicon: Lexicon) -> list[str]:
@@ -351,33 +444,40 @@ class RelationModel:
         """The probability of each label (``labels`` order) for one pair's features."""
         import numpy as np
 
-        indices = [self.vocabulary[f] for f in features if f in self.vocabulary]
+        indices = sorted(self.vocabulary[f] for f in features if f in self.vocabulary)
         scores = self.intercepts + (self.weights[indices].sum(axis=0) if indices else 0.0)
         exp = np.exp(scores - scores.max())
         return exp / exp.sum()
 
     def batch_probabilities(self, features: list[list[str]]) -> np.ndarray:
-        """``probabilities`` of many pairs at once, one row each, equal to the last bit.
+        """``probabilities`` of many pairs at once, one row each, equal to the last bit
+        (tests/test_classifier.py checks it on real pairs)."""
+        vocabulary = self.vocabulary
+        return self.indexed_probabilities(
+            [sorted(index for index in map(vocabulary.get, pair) if index is not None) for pair in features]
+        )
 
-        The pairs' feature indices make one (pairs, features) array, padded with a
-        zero row's index; the weight rows are gathered and added column by column,
-        for all pairs at once, in the order ``probabilities`` adds them (floating-point
-        addition is not associative: a matrix product would round differently, and
-        a probability on a threshold could flip). tests/test_classifier.py checks the
-        equality on real pairs."""
+    def indexed_probabilities(self, rows: list[list[int]]) -> np.ndarray:
+        """The probabilities of pairs given as ascending vocabulary indices, one row each.
+
+        The pairs' indices make one (pairs, longest) array, padded with a zero row's
+        index; the weight rows are gathered at once and added column by column, for
+        all pairs together, in the order ``probabilities``' ``sum(axis=0)`` adds a
+        pair's rows, one after another (floating-point addition is not associative: a
+        matrix product or a pairwise sum would round differently, and a probability
+        on a threshold could flip)."""
         import numpy as np
 
-        vocabulary = self.vocabulary
-        rows = [[index for index in map(vocabulary.get, pair) if index is not None] for pair in features]
+        padding = len(self.vocabulary)  # the zero row of _padded_weights
         width = max(map(len, rows), default=0)
-        padding = len(vocabulary)  # the zero row of _padded_weights
-        indices = np.array([row + [padding] * (width - len(row)) for row in rows], dtype=np.intp).reshape(len(rows), width)
-        weights = self._padded_weights
+        indices = np.full((len(rows), width), padding, dtype=np.intp)
+        for k, row in enumerate(rows):
+            indices[k, : len(row)] = row
+        gathered = self._padded_weights[indices]  # (pairs, longest, width of a row)
         sums = np.zeros((len(rows), len(self.labels)))
-        for column in indices.T:  # 0.0 + w0 == w0, then w1, w2 ... as a row sum adds them; padding adds 0.0
-            sums += weights[column]
+        for column in range(width):  # 0.0 + w0 == w0, then w1, w2 ... as a row sum adds them; padding adds 0.0
+            sums += gathered[:, column]
         scores = self.intercepts + sums
-        # Element by element as there; a row's sum is the same pairwise sum numpy gives one row.
         exp = np.exp(scores - scores.max(axis=1, keepdims=True))
         return exp / exp.sum(axis=1, keepdims=True)
 
@@ -386,6 +486,30 @@ class RelationModel:
         import numpy as np
 
         return np.vstack([self.weights, np.zeros((1, len(self.labels)))])
+
+    @cached_property
+    def lowest_threshold(self) -> float:
+        """No label counts below this probability."""
+        return min([self.threshold, *self.thresholds.values()])
+
+    def best_rows(self, probabilities: np.ndarray, allowed: list[frozenset[str]]) -> list[tuple[str, float]]:
+        """``best_of`` for every row of ``probabilities`` (with its allowed labels), rows
+        grouped by their allowed labels and each group's best column found at once."""
+        import numpy as np
+
+        found: list[tuple[str, float]] = [(NONE, 0.0)] * len(allowed)
+        groups: dict[frozenset[str], list[int]] = {}
+        for row, labels in enumerate(allowed):
+            groups.setdefault(labels, []).append(row)
+        for labels, rows in groups.items():
+            kept = self._kept(labels)
+            # none first, then the labels in order: argmax takes the first of equal maxima
+            order = sorted(kept, key=lambda item: item[1] != NONE)
+            columns = np.array([k for k, _ in order], dtype=np.intp)
+            block = probabilities[np.array(rows, dtype=np.intp)][:, columns]
+            for row, best, value in zip(rows, block.argmax(axis=1).tolist(), block.max(axis=1).tolist()):
+                found[row] = (order[best][1], value)
+        return found
 
     def best(self, features: list[str], allowed: Iterable[str]) -> tuple[str, float]:
         """The most probable of ``none`` and the ``allowed`` labels, and its probability
@@ -482,29 +606,40 @@ def predict_candidates(
     model: RelationModel | None = None,
     threshold: float | None = None,
     rules: _Rules | None = None,
+    exclude: Collection[tuple[frozenset[str], int]] = (),
 ) -> list[Candidate]:
     """Model candidates (``rule="model"``), at most one per ordered pair of mentions:
     the best relation label when its probability reaches its threshold
     (``threshold`` overrides every label's). ``rules`` is the document's rule
-    reader when the caller has one (it is the same for every reader of the document)."""
+    reader when the caller has one (it is the same for every reader of the document).
+    ``exclude``: (pair of entity keys, character offset of a sentence) whose mention
+    pairs are not scored at all (``model_relations`` passes the pairs the rules relate)."""
     from kg.relations import _Rules
 
     model = model or load_model()
     kinds = relation_types()
-    pairs = DocumentFeatures(doc, analysis, lexicon).pairs()
+    candidates = candidate_pairs(analysis)
+    if exclude:
+        rules = rules or _Rules(doc, analysis, lexicon, gazetteer)
+        excluded = set(exclude)
+        candidates = [
+            (source, target) for source, target in candidates
+            if (frozenset((source.key, target.key)), rules.sentence(source.start)[1]) not in excluded
+        ]
+    pairs = DocumentFeatures(doc, analysis, lexicon).indexed_pairs(model.vocabulary, candidates)
     if not pairs:
         return []
-    rules = rules or _Rules(doc, analysis, lexicon, gazetteer)
-    probabilities = model.batch_probabilities([features for _, _, features in pairs])  # one pass per document
+    probabilities = model.indexed_probabilities([indices for _, _, indices in pairs])  # one pass per document
+    allowed = [_valid_labels(source.type, target.type) for source, target, _ in pairs]
+    lowest = model.lowest_threshold if threshold is None else threshold
     found = []
-    for (source, target, _), row in zip(pairs, probabilities):
-        allowed = _valid_labels(source.type, target.type)
-        label, probability = model.best_of(row, allowed)
-        if label == NONE:
-            continue
+    for (source, target, _), labels, (label, probability) in zip(pairs, allowed, model.best_rows(probabilities, allowed)):
+        if label == NONE or probability < lowest:
+            continue  # no label, refined or not, counts below the lowest threshold
+        rules = rules or _Rules(doc, analysis, lexicon, gazetteer)
         top, tokens = _path_tokens(doc, source, target)
         label = _refine(label, tokens, rules)
-        if label not in allowed or probability < (model.threshold_for(label) if threshold is None else threshold):
+        if label not in labels or probability < (model.threshold_for(label) if threshold is None else threshold):
             continue
         # Roles and places are descriptions: asserted whatever the clause says.
         modality = Modality.ASSERTED if kinds[label].group in {"role", "place"} else None
@@ -534,7 +669,10 @@ def model_relations(
     ruled = {(frozenset((r.source, r.target)), r.evidence.start) for r in rule_relations}
     rules = rules or _Rules(doc, analysis, lexicon, gazetteer)
     best: dict[tuple, Relation] = {}
-    for candidate in predict_candidates(doc, analysis, lexicon, gazetteer, model=model, threshold=threshold, rules=rules):
+    # Pairs the rules relate in a sentence are not scored: whatever the model said would be dropped.
+    for candidate in predict_candidates(
+        doc, analysis, lexicon, gazetteer, model=model, threshold=threshold, rules=rules, exclude=ruled
+    ):
         relation = _to_relation(candidate, doc, rules, document_id)
         if relation is None:
             continue

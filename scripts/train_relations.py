@@ -50,6 +50,7 @@ from dataclasses import dataclass, replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]  # this tree's kg (in a git worktree the installed kg may be another tree's)
 SHARED = ROOT.parent / "shared"
 CONLL_TRAIN = SHARED / "eval" / "external" / "conll04_train.gold.jsonl"
 # The team's train split is in every fit, never a fold: its 40 documents would
@@ -133,7 +134,7 @@ def _names(entity) -> set[str]:
 
 def label_pairs(index: int, item: Parsed, lexicon) -> list[Example]:
     """Every candidate pair of a document with its gold label."""
-    from kg.classifier import NONE, _valid_labels, candidate_pairs, pair_features
+    from kg.classifier import NONE, DocumentFeatures, _valid_labels, candidate_pairs
     from kg.names import normalize
     from kg.ontology import relation_types
 
@@ -155,6 +156,7 @@ def label_pairs(index: int, item: Parsed, lexicon) -> list[Example]:
             gold.append((target, relation["relation"], source, optional))
     examples = []
     entities = item.analysis.entities
+    features = DocumentFeatures(item.doc, item.analysis, lexicon)  # the document's tokens read once for all its pairs
     for source, target in candidate_pairs(item.analysis):
         if source.key not in entities or target.key not in entities:
             continue
@@ -166,7 +168,7 @@ def label_pairs(index: int, item: Parsed, lexicon) -> list[Example]:
         label = required[0] if required else NONE
         if label != NONE and label not in _valid_labels(source.type, target.type):
             continue  # the predicted types cannot carry the gold relation
-        examples.append(Example(index, pair_features(item.doc, item.analysis, source, target, lexicon), label))
+        examples.append(Example(index, features.pair(source, target), label))
     return examples
 
 
