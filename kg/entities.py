@@ -117,8 +117,7 @@ class _EntityBuilder:
         self.lexicon = lexicon
         self.sentence_of = {}
         for number, sentence in enumerate(doc.sents):
-            for token in sentence:
-                self.sentence_of[token.i] = number
+            self.sentence_of.update(dict.fromkeys(range(sentence.start, sentence.end), number))
         self.names: dict[str, str] = {}  # key -> canonical name
         self.identifiers: dict[str, tuple[tuple[str, str], ...]] = {}
         self.extra_aliases: dict[str, list[str]] = defaultdict(list)
@@ -448,9 +447,12 @@ class _EntityBuilder:
             words = m.text.split()
             if m.type is EntityType.PERSON and len(words) > 1 and len(words[-1]) > 2:
                 known.setdefault(words[-1], m)
+        from spacy.symbols import PROPN
+
         found = []
-        for token in self.doc:
-            if token.i in covered or token.pos_ != "PROPN" or not token.is_title and not token.is_upper:
+        proper_nouns = (self.doc.to_array("POS") == PROPN).nonzero()[0].tolist()  # the only tokens that can start one
+        for token in (self.doc[i] for i in proper_nouns if i not in covered):
+            if not token.is_title and not token.is_upper:
                 continue
             for length in (3, 2, 1):
                 end = token.i + length
@@ -685,9 +687,13 @@ class _EntityBuilder:
     # ---------------------------------------------------------------- coreference
     def resolve_references(self, analysis: EntityAnalysis) -> list[MentionSpan]:
         """Pronouns, role nouns and "the country" pointing at an entity."""
+        from spacy.symbols import NOUN, PRON
+
         found = []
         persons = {EntityType.PERSON}
-        for token in self.doc:
+        pos = self.doc.to_array("POS")
+        for i in ((pos == PRON) | (pos == NOUN)).nonzero()[0].tolist():  # every reference below is a pronoun or a noun
+            token = self.doc[i]
             if token.i in analysis.token_keys or token.is_space:
                 continue
             lower = token.lower_
