@@ -151,6 +151,7 @@ STATE_OR_COMMON_WORD_CASES = [
     ("Canberra raises concerns over the deal.", {"Canberra": "PERSON"}, {"Canberra": "State"}),
     # ... unless the name is a given name too, or a title stands before it
     ("Chad said he would come.", {"Chad": "PERSON"}, {"Chad": "Person"}),
+    ("President Washington said the war was over.", {"Washington": "PERSON"}, {"Washington": "Person"}),
     # a common word opening a sentence is no name, whatever the tagger read
     ("Gunmen shot dead a candidate in Uruapan.", {"Gunmen": "GPE", "Uruapan": "GPE"}, {"Gunmen": None, "Uruapan": "Location"}),
     ("Much depends on Abiy.", {"Much": "PERSON", "Abiy": "PERSON"}, {"Much": None, "Abiy": "Person"}),
