@@ -213,6 +213,8 @@ class _EntityBuilder:
             return "ORG", True  # "Xinhua said" tagged as a person: the whole name is a known organization's
         known_place = self._known_place(text)
         around = context_category(span, self.lexicon)
+        if label == "PERSON" and self._organization_word_before(span):
+            return "ORG", True  # "the aid group Hope Convoy": a first name does not make a group a person
         if label == "PERSON" and around in (Context.EMPLOYER, Context.ORGANIZATION) and self._person_like(text):
             return label, True  # "Fred Coe, a director-producer", "author of Rip Van Winkle": a first name is stronger
         if around is Context.EMPLOYER:
@@ -243,6 +245,15 @@ class _EntityBuilder:
         if label == "PERSON" and self._place_read_as_person(span, text):
             return "GPE", True  # "in Heuchelheim", "smoke hung over Boise", "in Gyandzha" tagged as a person
         return label, False
+
+    def _organization_word_before(self, span) -> bool:
+        """The word just before a name is a lower-case organization word compounded with it
+        ("the aid group Hope Convoy", "the militia Grace Brigade"), which no person's name has."""
+        if span.start == 0:
+            return False
+        before, root = self.doc[span.start - 1], span.root
+        tied = (before.dep_ == "compound" and span.start <= before.head.i < span.end) or (root.dep_ == "appos" and root.head.i == before.i)
+        return tied and before.is_lower and before.pos_ == "NOUN" and before.lower_ in self.lexicon.cue("organization_words")
 
     def _titled_person(self, span) -> bool:
         """A person's name behind words of a title: "State Marco Rubio" (of "Secretary of

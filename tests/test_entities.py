@@ -47,6 +47,9 @@ CONTEXT_CASES = [
     # a category noun in front of the name or in apposition says what it is
     ("Belarusian potash producer Belaruskali was sanctioned on Tuesday.", {"Belaruskali": "PERSON"}, {"Belaruskali": "Organization"}),
     ("Composer Zubin Talwar was born in Mumbai.", {"Zubin Talwar": "ORG"}, {"Zubin Talwar": "Person"}),
+    # ... an organization word in front outweighs a first name ("Hope"), a post in front does not
+    ("He delivered food for the aid group Hope Convoy until May.", {"Hope Convoy": "PERSON"}, {"Hope Convoy": "Organization"}),
+    ("The award went to police officer Grace Kelly on Friday.", {"Grace Kelly": "PERSON"}, {"Grace Kelly": "Person"}),
     ("U.S. citizen Sara Matzar owned the house.", {"Sara Matzar": "ORG"}, {"Sara Matzar": "Person"}),
     ("Greenland, a self-governing territory, is not for sale.", {"Greenland": "PERSON"}, {"Greenland": "Location"}),
     # a place noun the name modifies, or is "of"
