@@ -124,8 +124,6 @@ class _EntityBuilder:
         self.first_names: dict[str, str] = {}  # person key -> first name, for pronoun agreement
         self.labels_at = {i: e.label_ for e in doc.ents for i in range(e.start, e.end)}  # the tagger's label of each token
         self.dateline = dateline(doc)
-        agency = self.dateline.agency if self.dateline is not None else None
-        self.dateline_agencies = {(agency.start, agency.end)} if agency is not None else set()
 
     # ---------------------------------------------------------------- typing
     def classify(self, span) -> MentionSpan | None:
@@ -207,7 +205,7 @@ class _EntityBuilder:
         label = span.label_
         if label not in PLACE_LABELS | {"PERSON", "ORG"}:
             return label, False
-        if (span.start, span.end) in self.dateline_agencies:
+        if self._dateline_agency(span):
             return "ORG", True  # "(ESNA)" after a dateline's place and date: the agency that filed it
         if label == "PERSON" and organization:
             return "ORG", True  # "Xinhua said" tagged as a person: the whole name is a known organization's
@@ -245,6 +243,10 @@ class _EntityBuilder:
         if label == "PERSON" and self._place_read_as_person(span, text):
             return "GPE", True  # "in Heuchelheim", "smoke hung over Boise", "in Gyandzha" tagged as a person
         return label, False
+
+    def _dateline_agency(self, span) -> bool:
+        agency = self.dateline.agency if self.dateline is not None else None
+        return agency is not None and (span.start, span.end) == (agency.start, agency.end)
 
     def _organization_word_before(self, span) -> bool:
         """The word just before a name is a lower-case organization word compounded with it
@@ -891,9 +893,6 @@ class Dateline:
     def spans(self) -> list:
         return [*self.places, *([self.region] if self.region is not None else []), *([self.agency] if self.agency is not None else [])]
 
-    def __contains__(self, token_index: int) -> bool:
-        return self.start <= token_index < self.stop
-
 
 def with_dateline(entities, found: Dateline | None) -> list:
     """The tagger's entities with the dateline's read by its form: "NEW DELHI/ISLAMABAD,
@@ -951,7 +950,7 @@ def _dateline_at(doc, i: int) -> Dateline | None:
     region = agency = None
     if j + 1 < len(doc) and doc[j].text == ",":
         k = j + 1
-        while k < len(doc) and doc[k].is_title and doc[k].ent_type_ != "DATE" and doc[k].pos_ == "PROPN" and not _date_word(doc[k]):
+        while k < len(doc) and doc[k].is_title and doc[k].pos_ == "PROPN" and not _date_word(doc[k]):
             k += 1
         if k > j + 1 and k < len(doc) and (doc[k].text in {",", "("} or _separating(doc[k])):
             region = Span(doc, j + 1, k, label="GPE")  # "TOLEDO, Ohio -"
