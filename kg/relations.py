@@ -54,6 +54,7 @@ ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict"}
 DESCRIPTIVE_RULES = {
     "title-prefix", "title-apposition", "title-relative-clause", "title-context", "title-compound",
     "demonym-citizen", "x-based", "place-apposition", "preposition", "dateline", "headquarters",
+    "place-modifier",
 }
 
 # Confidence of each rule before adjustments; a rule's id names the pattern.
@@ -76,6 +77,7 @@ PRIOR_CONFIDENCE = {
     "demonym-citizen": 0.6,
     "event-noun": 0.65,
     "x-based": 0.9,
+    "place-modifier": 0.8,  # "the U.S. Congress", "China's Great Wall firm": the place names the organization's seat
     "headquarters": 0.85,
     "place-apposition": 0.75,
     "title-compound": 0.75,
@@ -115,6 +117,8 @@ _ATTACHMENT = {
     (EntityType.LOCATION, "in", EntityType.LOCATION): "locatedIn",
     (EntityType.LOCATION, "in", EntityType.STATE): "locatedIn",
 }
+# Gazetteer kinds of organizations whose members name them ("Finland's EU negotiators"): no seat there.
+MEMBERSHIP_KINDS = {"intergovernmental", "un_body", "eu_body", "alliance"}
 COREFERENCE_FACTOR = 0.85  # an endpoint found through a pronoun or role noun
 OWNER_FACTOR = 0.9  # "Russian forces" standing for Russia
 IMPLICIT_FACTOR = 0.6  # "the opposition" standing for the state under discussion
@@ -1672,6 +1676,9 @@ class _Rules:
                 yield from self._x_based(mention)
         yield from self._place_runs(mentions)
         yield from self._headquarters()
+        for mention in mentions:
+            if mention.type is EntityType.ORGANIZATION:
+                yield from self._place_modifiers(mention)
 
     def of_which_relations(self) -> Iterator[Candidate]:
         """"the Serbian Progressive Party, of which Vucic is a founding member": the relative
@@ -1713,6 +1720,45 @@ class _Rules:
             for owner in owners:
                 for seat in seats:
                     yield Candidate(owner, "basedIn", seat, "headquarters", RULE_CONFIDENCE["headquarters"], noun.i)
+
+    def _place_modifiers(self, organization: MentionSpan) -> Iterator[Candidate]:
+        """"the U.S. Congress", "China's Great Wall firm", "the Soviet news agency Tass", "Moscow
+        ITAR-TASS": a state or place named in front of an organization, in the same noun phrase,
+        is its seat. Only common nouns ("news agency") or a possessive may come between."""
+        head = self._head(organization)
+        record = self.gazetteer.organization_by_key(organization.key) or self.gazetteer.organization(organization.text)
+        if head is None or (record is not None and record.kind in MEMBERSHIP_KINDS):
+            return  # "Finland's EU negotiators", "the Swedish U.N. mediator": a member, not a seat
+        governor = head
+        # "the Soviet news agency Tass": the name in apposition to, or compounded with, an organization noun
+        if head.dep_ in {"appos", "compound"} and head.head.pos_ == "NOUN" and head.head.i < organization.start:
+            governor = head.head
+        start = max(governor.left_edge.i, self.window_start(organization.start, 0))
+        if start in self.dateline:
+            start = max(start, self.dateline.stop)
+        seen: set[str] = set()
+        for token in self.doc[start : organization.start]:
+            place = self.at(token.i)
+            if place is None or place.via_coreference or place.type not in (EntityType.STATE, EntityType.LOCATION) \
+                    or place.start != token.i or place.key in seen:
+                continue
+            if place.end < len(self.doc) and self.doc[place.end].text in {"-", "–"}:
+                continue  # "Vienna-based" (the x-based rule), "Russian-backed", "Egyptian-born"
+            between = list(self.doc[place.end : organization.start])
+            possessive = bool(between) and between[0].lower_ in {"'s", "'"}
+            if not all(t.pos_ in {"NOUN", "ADJ"} and t.is_lower for t in between[possessive:]) \
+                    or any(self.at(t.i) is not None for t in between):
+                continue  # "Ukraine and the EU", "in Kenya, the Red Cross", "the Italian army's institute"
+            if possessive and place.type is EntityType.STATE and not self._firm_noun(organization, head):
+                continue  # "India's Ministry of External Affairs": a state's own organ, not based there
+            seen.add(place.key)
+            yield Candidate(organization, "basedIn", place, "place-modifier", RULE_CONFIDENCE["place-modifier"], token.i)
+
+    def _firm_noun(self, organization: MentionSpan, head) -> bool:
+        """Whether the organization is named as a firm, group or other organization noun of the
+        title lexicon ("China's Great Wall firm", "Russia's news agency Tass")."""
+        nouns = [t for t in self.doc[head.left_edge.i : organization.end] if t.is_lower]  # not the name's own "Organisation"
+        return any((title := self.title_of(t)) is not None and title.kind == "org" for t in nouns)
 
     def _place_runs(self, mentions: list[MentionSpan]) -> Iterator[Candidate]:
         """"Goma, North Kivu, Congo": each place is in the ones after it; a dateline

@@ -211,6 +211,9 @@ CASES = [
     ("The region's Ukrainian governor, Ivan Fedorov, said Russian drones hit a school.",
      {("Ivan Fedorov", "worksFor", "Ukraine", A)}),
     ("Jan Kowal, a 48-year-old Czech farmer from Brno, joined the protest.", {("Jan Kowal", "citizenOf", "Czech Republic", A)}),
+    # recall 5: a state or place named in front of an organization is its seat
+    ("Engineers from Brazil's Orbital Dynamics firm visited the launch site.", {("Orbital Dynamics", "basedIn", "Brazil", A)}),
+    ("A report by the U.S. Senate criticized Qatar.", {("United States Senate", "basedIn", "United States", A)}),
 ]
 
 NOT_FOUND = [
@@ -266,4 +269,7 @@ NOT_FOUND = [
      "the president of the European Council.", {("Shigeru Ishiba", "facilitates", "European Union", A)}),
     # what someone is called on to do is asked of the one called on, not done by the caller
     ("Lucy Hart called on the government to press Moscow over the attacks.", {("Lucy Hart", "appealsTo", "Russia", A)}),
+    # recall 5: a state's possessive on its own organ, or on an organization it is a member of, names no seat
+    ("Poland's Anti-Corruption Bureau charged him.", {("Anti-Corruption Bureau", "basedIn", "Poland", A)}),
+    ("Finland's EU commissioner praised Sweden.", {("European Union", "basedIn", "Finland", A)}),
 ]
