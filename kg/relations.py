@@ -112,6 +112,8 @@ _ATTACHMENT = {
     (EntityType.PERSON, "of", EntityType.ORGANIZATION): "worksFor",
     (EntityType.PERSON, "at", EntityType.ORGANIZATION): "worksFor",
     (EntityType.PERSON, "with", EntityType.ORGANIZATION): "worksFor",  # "a nurse with the Red Crescent"
+    (EntityType.ORGANIZATION, "of", EntityType.LOCATION): "basedIn",  # "Avis Ltd. of Folsom", "the Supreme Court of Canada"
+    (EntityType.ORGANIZATION, "of", EntityType.STATE): "basedIn",
     (EntityType.ORGANIZATION, "in", EntityType.LOCATION): "basedIn",
     (EntityType.ORGANIZATION, "in", EntityType.STATE): "basedIn",
     (EntityType.LOCATION, "in", EntityType.LOCATION): "locatedIn",
@@ -119,6 +121,8 @@ _ATTACHMENT = {
 }
 # Gazetteer kinds of organizations whose members name them ("Finland's EU negotiators"): no seat there.
 MEMBERSHIP_KINDS = {"intergovernmental", "un_body", "eu_body", "alliance"}
+PLACED_RELATIONS = {"basedIn", "locatedIn"}  # not livesIn: "born in Tupelo, Miss." is one place in CoNLL04 and gains nothing elsewhere
+OUTER_PLACE_FACTOR = 0.9  # "of Toledo, Ohio": in Ohio as surely as in Toledo, a little less plainly said
 COREFERENCE_FACTOR = 0.85  # an endpoint found through a pronoun or role noun
 OWNER_FACTOR = 0.9  # "Russian forces" standing for Russia
 IMPLICIT_FACTOR = 0.6  # "the opposition" standing for the state under discussion
@@ -170,6 +174,7 @@ class _Rules:
         self._word_index: tuple[dict, dict] | None = None  # lower-case form -> tokens, lemma -> tokens
         self.dateline, self.dateline_subject = self._dateline()
         self._dateline_state: MentionSpan | None | bool = False  # False: not read yet
+        self._place_run_list: list[list[MentionSpan]] | None = None
         self._prepare()
 
     def _sentence_number(self, token_index: int) -> int:
@@ -1438,6 +1443,8 @@ class _Rules:
                 for pobj in prep.children:
                     if pobj.dep_ != "pobj":
                         continue
+                    if (found := self.at(pobj.i)) is not None and found.demonym and found.start == pobj.i == found.end - 1:
+                        continue  # "in Greek", "from Portuguese": a bare demonym after a preposition is a language
                     for argument in self.entities(pobj):
                         relation = _ATTACHMENT.get((mention.type, prep.lower_, argument.mention.type))
                         if relation is not None and argument.mention.key != mention.key:
@@ -1760,12 +1767,16 @@ class _Rules:
         nouns = [t for t in self.doc[head.left_edge.i : organization.end] if t.is_lower]  # not the name's own "Organisation"
         return any((title := self.title_of(t)) is not None and title.kind == "org" for t in nouns)
 
-    def _place_runs(self, mentions: list[MentionSpan]) -> Iterator[Candidate]:
-        """"Goma, North Kivu, Congo": each place is in the ones after it; a dateline
-        "DAYTON, Ohio (AP)" also places the agency."""
+    def place_runs(self) -> list[list[MentionSpan]]:
+        """"Goma, North Kivu, Congo": runs of two or more places joined by commas, each in the
+        ones after it (not a list of places: "Kenya, Uganda and Tanzania")."""
+        if self._place_run_list is not None:
+            return self._place_run_list
+        mentions = [m for m in self.analysis.mentions if not m.via_coreference]
         by_start = {m.start: m for m in mentions}
         places = (EntityType.STATE, EntityType.LOCATION)
         consumed: set[int] = set()
+        self._place_run_list = []
         for mention in mentions:
             if mention.type not in places or mention.start in consumed:
                 continue
@@ -1780,6 +1791,23 @@ class _Rules:
             after = self.doc[run[-1].end] if run[-1].end < len(self.doc) else None
             if len(run) < 2 or (after is not None and after.lower_ in {"and", "or", "&"}):
                 continue  # a single place, or a list of places
+            self._place_run_list.append(run)
+        return self._place_run_list
+
+    def outer_places(self, place: MentionSpan) -> list[MentionSpan]:
+        """The places a place is named in after it: "Toledo, Ohio" gives Ohio for Toledo."""
+        for run in self.place_runs():
+            for i, inner in enumerate(run[:-1]):
+                if inner.start == place.start and inner.type is not EntityType.STATE:
+                    return run[i + 1 :]
+        return []
+
+    def _place_runs(self, mentions: list[MentionSpan]) -> Iterator[Candidate]:
+        """"Goma, North Kivu, Congo": each place is in the ones after it; a dateline
+        "DAYTON, Ohio (AP)" also places the agency."""
+        by_start = {m.start: m for m in mentions}
+        for run in self.place_runs():
+            after = self.doc[run[-1].end] if run[-1].end < len(self.doc) else None
             for i, inner in enumerate(run[:-1]):
                 if inner.type is EntityType.STATE:
                     break
@@ -1973,6 +2001,12 @@ def extract_relations(
         *rules.of_which_relations(),
         *rules.event_noun_relations(),
         *rules.place_relations(),
+    ]
+    # "Avis Ltd. of Folsom, Calif.", "a hospital in Gosforth, England": what is in a place is also in the places it is in
+    candidates += [
+        replace(c, target=outer, confidence=c.confidence * OUTER_PLACE_FACTOR)
+        for c in candidates if c.relation in PLACED_RELATIONS and c.target.type is EntityType.LOCATION and c.rule != "place-apposition"
+        for outer in rules.outer_places(c.target)
     ]
     # What someone is urged to do is asked for, not done: "urged France to press Israel".
     candidates = [c for c in candidates if c.rule in DESCRIPTIVE_RULES or not rules.requested(doc[c.trigger])]

@@ -214,6 +214,9 @@ CASES = [
     # recall 5: a state or place named in front of an organization is its seat
     ("Engineers from Brazil's Orbital Dynamics firm visited the launch site.", {("Orbital Dynamics", "basedIn", "Brazil", A)}),
     ("A report by the U.S. Senate criticized Qatar.", {("United States Senate", "basedIn", "United States", A)}),
+    # an organization "of" a place is based there, and in the places that place is in
+    ("The engines were built by Bayside Marine Inc. of Houston, Texas.",
+     {("Bayside Marine Inc.", "basedIn", "Houston", A), ("Bayside Marine Inc.", "basedIn", "Texas", A)}),
 ]
 
 NOT_FOUND = [
@@ -272,4 +275,6 @@ NOT_FOUND = [
     # recall 5: a state's possessive on its own organ, or on an organization it is a member of, names no seat
     ("Poland's Anti-Corruption Bureau charged him.", {("Anti-Corruption Bureau", "basedIn", "Poland", A)}),
     ("Finland's EU commissioner praised Sweden.", {("European Union", "basedIn", "Finland", A)}),
+    # "in Albanian": a bare demonym after a preposition is a language, not a place
+    ("Radio Tirana Network in Albanian reported the vote.", {("Radio Tirana Network", "basedIn", "Albania", A)}),
 ]
