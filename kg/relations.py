@@ -123,6 +123,7 @@ _ATTACHMENT = {
 MEMBERSHIP_KINDS = {"intergovernmental", "un_body", "eu_body", "alliance"}
 PLACED_RELATIONS = {"basedIn", "locatedIn"}  # not livesIn: "born in Tupelo, Miss." is one place in CoNLL04 and gains nothing elsewhere
 OUTER_PLACE_FACTOR = 0.9  # "of Toledo, Ohio": in Ohio as surely as in Toledo, a little less plainly said
+LOCAL_POST_FACTOR = 0.8  # a post of a town or province: where its holder lives, read one step off the post
 COREFERENCE_FACTOR = 0.85  # an endpoint found through a pronoun or role noun
 OWNER_FACTOR = 0.9  # "Russian forces" standing for Russia
 IMPLICIT_FACTOR = 0.6  # "the opposition" standing for the state under discussion
@@ -1409,6 +1410,10 @@ class _Rules:
                     yield Candidate(holder, "citizenOf", owner, "demonym-citizen", RULE_CONFIDENCE["demonym-citizen"], trigger)
                 continue
             relation = title.relation
+            if owner.type is EntityType.LOCATION and relation in ROLE_RELATIONS:
+                # "Ohio Gov. Richard Celeste", "the mayor of Goma": a post of a province or town is held by one who lives there
+                yield Candidate(holder, "livesIn", owner, rule, confidence * LOCAL_POST_FACTOR, trigger)
+                continue
             if relation == "worksFor" and owner.type is EntityType.ORGANIZATION and self._armed_group_rank(trigger, owner):
                 relation = "memberOf"  # "a Hezbollah field commander": a member of the group, not its employee
             yield Candidate(holder, relation, owner, rule, confidence, trigger)

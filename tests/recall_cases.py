@@ -217,6 +217,9 @@ CASES = [
     # an organization "of" a place is based there, and in the places that place is in
     ("The engines were built by Bayside Marine Inc. of Houston, Texas.",
      {("Bayside Marine Inc.", "basedIn", "Houston", A), ("Bayside Marine Inc.", "basedIn", "Texas", A)}),
+    # a post of a province or town: its holder lives there; "Gov." is a title
+    ("Oregon Gov. Ann Lindqvist signed the bill on Monday.", {("Ann Lindqvist", "livesIn", "Oregon", A)}),
+    ("Paul Okafor, the mayor of Enugu, criticized the police.", {("Paul Okafor", "livesIn", "Enugu", A)}),
 ]
 
 NOT_FOUND = [
