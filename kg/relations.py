@@ -54,7 +54,7 @@ ACCUSATION_VERBS = {"accuse", "charge", "blame", "suspect", "allege", "indict"}
 DESCRIPTIVE_RULES = {
     "title-prefix", "title-apposition", "title-relative-clause", "title-context", "title-compound",
     "demonym-citizen", "x-based", "place-apposition", "preposition", "dateline", "headquarters",
-    "place-modifier",
+    "place-modifier", "place-possessive",
 }
 
 # Confidence of each rule before adjustments; a rule's id names the pattern.
@@ -77,7 +77,8 @@ PRIOR_CONFIDENCE = {
     "demonym-citizen": 0.6,
     "event-noun": 0.65,
     "x-based": 0.9,
-    "place-modifier": 0.8,  # "the U.S. Congress", "China's Great Wall firm": the place names the organization's seat
+    "place-modifier": 0.8,
+    "place-possessive": 0.75,  # "Zambia's Kafue River"  # "the U.S. Congress", "China's Great Wall firm": the place names the organization's seat
     "headquarters": 0.85,
     "place-apposition": 0.75,
     "title-compound": 0.75,
@@ -1691,6 +1692,8 @@ class _Rules:
         for mention in mentions:
             if mention.type is EntityType.ORGANIZATION:
                 yield from self._place_modifiers(mention)
+            if mention.type is EntityType.LOCATION:
+                yield from self._possessed_place(mention)
 
     def of_which_relations(self) -> Iterator[Candidate]:
         """"the Serbian Progressive Party, of which Vucic is a founding member": the relative
@@ -1765,6 +1768,17 @@ class _Rules:
                 continue  # "India's Ministry of External Affairs": a state's own organ, not based there
             seen.add(place.key)
             yield Candidate(organization, "basedIn", place, "place-modifier", RULE_CONFIDENCE["place-modifier"], token.i)
+
+    def _possessed_place(self, place: MentionSpan) -> Iterator[Candidate]:
+        """"Zambia's Kafue River", "Miami's Little Havana": a place a state or place possesses is in it."""
+        head = self._head(place)
+        if head is None:
+            return
+        for child in head.children:
+            owner = self.at(child.i)
+            if child.dep_ == "poss" and child.i < place.start and owner is not None and not owner.via_coreference \
+                    and owner.type in (EntityType.STATE, EntityType.LOCATION) and owner.key != place.key:
+                yield Candidate(place, "locatedIn", owner, "place-possessive", RULE_CONFIDENCE["place-possessive"], child.i)
 
     def _firm_noun(self, organization: MentionSpan, head) -> bool:
         """Whether the organization is named as a firm, group or other organization noun of the

@@ -220,6 +220,8 @@ CASES = [
     # a post of a province or town: its holder lives there; "Gov." is a title
     ("Oregon Gov. Ann Lindqvist signed the bill on Monday.", {("Ann Lindqvist", "livesIn", "Oregon", A)}),
     ("Paul Okafor, the mayor of Enugu, criticized the police.", {("Paul Okafor", "livesIn", "Enugu", A)}),
+    # a place a state or place possesses is in it
+    ("Fishermen on Malawi's Shire River reported the floods.", {("Shire River", "locatedIn", "Malawi", A)}),
 ]
 
 NOT_FOUND = [
