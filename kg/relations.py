@@ -1694,6 +1694,7 @@ class _Rules:
                 yield from self._place_modifiers(mention)
             if mention.type is EntityType.LOCATION:
                 yield from self._possessed_place(mention)
+                yield from self._place_in_place(mention)
 
     def of_which_relations(self) -> Iterator[Candidate]:
         """"the Serbian Progressive Party, of which Vucic is a founding member": the relative
@@ -1779,6 +1780,22 @@ class _Rules:
             if child.dep_ == "poss" and child.i < place.start and owner is not None and not owner.via_coreference \
                     and owner.type in (EntityType.STATE, EntityType.LOCATION) and owner.key != place.key:
                 yield Candidate(place, "locatedIn", owner, "place-possessive", RULE_CONFIDENCE["place-possessive"], child.i)
+
+    def _place_in_place(self, place: MentionSpan) -> Iterator[Candidate]:
+        """"grew up in Bedford in southern Indiana": a place right before "in" and another place is
+        in that place, though the parser hangs the second "in" on the verb (hung on the first
+        place, the preposition rule reads it)."""
+        head = self._head(place)
+        if head is None or place.end >= len(self.doc):
+            return
+        prep = self.doc[place.end]
+        if prep.lower_ != "in" or prep.dep_ != "prep" or prep.head.i == head.i:
+            return
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            for argument in self.entities(pobj):
+                if argument.mention.type in (EntityType.STATE, EntityType.LOCATION) and argument.mention.key != place.key:
+                    yield Candidate(place, "locatedIn", argument.mention, "preposition",
+                                    RULE_CONFIDENCE["preposition"] * argument.factor, prep.i)
 
     def _firm_noun(self, organization: MentionSpan, head) -> bool:
         """Whether the organization is named as a firm, group or other organization noun of the

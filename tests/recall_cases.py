@@ -222,6 +222,8 @@ CASES = [
     ("Paul Okafor, the mayor of Enugu, criticized the police.", {("Paul Okafor", "livesIn", "Enugu", A)}),
     # a place a state or place possesses is in it
     ("Fishermen on Malawi's Shire River reported the floods.", {("Shire River", "locatedIn", "Malawi", A)}),
+    # "near X in Y": a place right before "in" another place, whatever the "in" hangs on
+    ("Rescuers searched near Kalispell in northwest Montana on Monday.", {("Kalispell", "locatedIn", "Montana", A)}),
 ]
 
 NOT_FOUND = [
