@@ -224,6 +224,11 @@ CASES = [
     ("Fishermen on Malawi's Shire River reported the floods.", {("Shire River", "locatedIn", "Malawi", A)}),
     # "near X in Y": a place right before "in" another place, whatever the "in" hangs on
     ("Rescuers searched near Kalispell in northwest Montana on Monday.", {("Kalispell", "locatedIn", "Montana", A)}),
+    # titles: ranks and their abbreviations, judges, candidates
+    ("Red Cross Capt. Maria Lopez said the road was closed.",
+     {("Maria Lopez", "worksFor", "International Committee of the Red Cross", A)}),
+    ("Federal Court Judge Anne Moreau rejected the appeal.", {("Anne Moreau", "worksFor", "Federal Court", A)}),
+    ("Juan Ortiz, a mayoral candidate for the Verde party, was shot.", {("Juan Ortiz", "memberOf", "Verde party", A)}),
 ]
 
 NOT_FOUND = [
