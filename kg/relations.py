@@ -532,6 +532,12 @@ class _Rules:
                 state = self._only_state_before(head)
                 if state is not None:
                     return [Argument(state, IMPLICIT_FACTOR)]
+        if title is not None and title.kind in {"leader", "official"} and head.dep_ in ACTIVE_SUBJECT_DEPS:
+            owner = self.owner(head)
+            if owner is not None and owner.type is EntityType.STATE:
+                # "Lebanon's president condemned Israel", "the Iranian foreign minister met ...": a
+                # post the document puts no name to, acting, acts for its state
+                return [Argument(owner, OWNER_FACTOR)]
         if deep:
             for child in head.children:
                 if child.dep_ == "poss" and self.at(child.i):

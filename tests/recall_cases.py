@@ -7,6 +7,10 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # an unnamed post of a state, as subject, acts for the state
+    ("Lebanon's president condemned Israel.", {("Lebanon", "criticizes", "Israel", A)}),
+    ("The president of Lebanon condemned Israel.", {("Lebanon", "criticizes", "Israel", A)}),
+    ("Russia's foreign minister criticized NATO.", {("Russia", "criticizes", "North Atlantic Treaty Organization", A)}),
     # a definite act noun takes up the act told of before it: its doer is the target
     ("Britain imposed sanctions on 20 oil tankers. Maria Zakharova denounced the measures.",
      {("Maria Zakharova", "criticizes", "United Kingdom", A)}),
