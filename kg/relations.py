@@ -724,7 +724,21 @@ class _Rules:
         found = [a for c in nouns for a in self.entities(c, deep=deep)]
         if not found:
             found = [a for c in verb.children if c.dep_ in LOOSE_OBJECT_DEPS and c.pos_ == "PROPN" for a in self.entities(c)]
+        if not found and not nouns and deep:
+            found = self._passive_gerund_agents(verb)
         return found
+
+    def _passive_gerund_agents(self, verb) -> list[Argument]:
+        """"denounced the exercises being staged by the United States": the parser reads the
+        object and its passive gerund as a clause; the object's doer is the clause's agent."""
+        for clause in verb.children:
+            if clause.dep_ != "ccomp" or clause.tag_ != "VBN" or not any(c.dep_ == "auxpass" and c.lower_ == "being" for c in clause.children):
+                continue
+            if not any(c.dep_ in PASSIVE_SUBJECT_DEPS and c.pos_ == "NOUN" for c in clause.children):
+                continue
+            agents = [p for a in clause.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+            return [Argument(a.mention, a.factor * 0.75) for p in agents for a in self.entities(p)]
+        return []
 
     @staticmethod
     def _object_nouns(verb) -> list:

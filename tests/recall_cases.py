@@ -7,6 +7,9 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # a passive gerund after the object, parsed as a clause: its agent is whose act it is
+    ("Kim Yo Jong on Wednesday denounced the exercises being staged by the United States and South Korea.",
+     {("Kim Yo Jong", "criticizes", "United States", A), ("Kim Yo Jong", "criticizes", "South Korea", A)}),
     # an unnamed post of a state, as subject, acts for the state
     ("Lebanon's president condemned Israel.", {("Lebanon", "criticizes", "Israel", A)}),
     ("The president of Lebanon condemned Israel.", {("Lebanon", "criticizes", "Israel", A)}),
