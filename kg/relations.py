@@ -1633,8 +1633,8 @@ class _Rules:
         for before in reversed(self.doc[first : noun.i]):
             if before.pos_ != "VERB" or before.i in governors:
                 continue
-            if any(t.dep_ in {"relcl", "acl", "advcl"} for t in (before, *before.ancestors)):
-                continue  # background ("a trader which helps Moscow") or a condition ("until Russia agreed")
+            if before.dep_ == "amod" or any(t.dep_ in {"relcl", "acl", "advcl"} for t in (before, *before.ancestors)):
+                continue  # background ("a trader which helps Moscow", "supplied engines") or a condition ("until Russia agreed")
             frames = [f for f in self.lexicon.verbs.get(before.lemma_.lower(), ()) if f.source == "subj"]
             if any(f.relation in ACT_RELATIONS for f in frames):
                 agents, passive = self.subjects(before)

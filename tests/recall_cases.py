@@ -20,6 +20,8 @@ CASES = [
     ("Poland expelled two Russian diplomats on Monday, and Moscow condemned the move.",
      {("Russia", "criticizes", "Poland", A)}),
     ("Germany will send tanks to Ukraine. Moscow condemned the decision.", {("Russia", "criticizes", "Germany", A)}),
+    ("The European Union imposed sanctions on companies that it says supplied engines. The firms were added to a list. "
+     "China criticized the move.", {("China", "criticizes", "European Union", A)}),
     # an event noun with no earlier noun of its event takes up a verb of that event
     ("Israeli jets struck a military depot near Damascus on Tuesday. Syria condemned the raid.",
      {("Syria", "criticizes", "Israel", A)}),
