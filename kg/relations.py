@@ -851,6 +851,20 @@ class _Rules:
                     yield Candidate(source.mention, "threatens", target.mention, "verb-threat", confidence * 0.9, threat.i)
         if frame.relation == "meetsWith" and verb.lemma_.lower() in self.lexicon.cue("hosting_verbs") and frame.target == "obj":
             yield from self._hosted_sides(verb, slots.get("subj", []), slots.get("obj", []), rule)
+        if frame.relation == "meetsWith" and frame.source == "subj" and self._mediators(verb):
+            # "Egyptian and Qatari mediators met a Hamas delegation": who sent them mediates with the party met
+            for source in slots.get("subj", []):
+                for target in slots.get(frame.target, []):
+                    confidence = RULE_CONFIDENCE[rule] * source.factor * target.factor
+                    yield Candidate(source.mention, "facilitates", target.mention, rule, confidence, verb.i)
+
+    def _mediators(self, verb) -> bool:
+        """The verb's subject is a go-between named by role ("mediators", "the Qatari broker")."""
+        return any(
+            c.dep_ in ACTIVE_SUBJECT_DEPS and self.at(c.i) is None
+            and any(t.relation == "facilitates" for t in self.lexicon.titles.get(c.lemma_.lower(), ()))
+            for c in verb.children
+        )
 
     def _hosted_sides(self, verb, hosts: list[Argument], guests: list[Argument], rule: str) -> Iterator[Candidate]:
         """"al-Sudani hosted the foreign ministers of Saudi Arabia and Iran", "Trump hosted both

@@ -7,6 +7,9 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # mediators named by role: who sent them mediates with the party they meet
+    ("Egyptian and Qatari mediators met a Hamas delegation in Cairo.",
+     {("Egypt", "facilitates", "Hamas", A), ("Qatar", "facilitates", "Hamas", A), ("Egypt", "meetsWith", "Hamas", A)}),
     # a passive gerund after the object, parsed as a clause: its agent is whose act it is
     ("Kim Yo Jong on Wednesday denounced the exercises being staged by the United States and South Korea.",
      {("Kim Yo Jong", "criticizes", "United States", A), ("Kim Yo Jong", "criticizes", "South Korea", A)}),
