@@ -41,6 +41,8 @@ TARGETED_RELATIONS = {"attacks", "intervenesIn"}  # a hit on a state's asset or 
 ANAPHORIC_EVENTS = {"attacks", "intervenesIn", "sanctions", "criticizes", "accuses", "demands"}
 SPEECH_EVENTS = {"criticizes", "accuses", "demands"}  # nouns that name a verb's act: "condemned X ... the condemnation"
 ANTECEDENT_SENTENCES = 4  # how far back a definite event noun looks for its event
+ACT_SENTENCES = 2  # how far back "the move", "the decision" look for the act they take up
+ACT_RELATIONS = {"sanctions", "intervenesIn", "attacks", "aids"}  # acts "the move", "the measures" take up
 SYMMETRIC_EVENTS = {"meetsWith", "cooperatesWith"}
 GROUP_SIZES = {"two": 2, "three": 3, "four": 4}  # "the two leaders", "the three countries": the last group of that size
 ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
@@ -541,6 +543,12 @@ class _Rules:
                 state = self._only_state_before(head)
                 if state is not None:
                     return [Argument(state, IMPLICIT_FACTOR)]
+        if title is not None and title.kind in {"leader", "official"} and head.dep_ in ACTIVE_SUBJECT_DEPS:
+            owner = self.owner(head)
+            if owner is not None and owner.type is EntityType.STATE:
+                # "Lebanon's president condemned Israel", "the Iranian foreign minister met ...": a
+                # post the document puts no name to, acting, acts for its state
+                return [Argument(owner, OWNER_FACTOR)]
         if deep:
             for child in head.children:
                 if child.dep_ == "poss" and self.at(child.i):
@@ -564,6 +572,9 @@ class _Rules:
             if event is not None and event.relation in ANAPHORIC_EVENTS:
                 # "Aoun condemned the strike": whoever carried out the strike told of before
                 return self._antecedent_agents(head, event)
+            if lemma in self.lexicon.cue("act_nouns"):
+                # "Britain imposed sanctions on Moscow ... Zakharova denounced the measures"
+                return self._act_agents(head)
         return []
 
     def _named_capital(self, noun) -> MentionSpan | None:
@@ -724,7 +735,21 @@ class _Rules:
         found = [a for c in nouns for a in self.entities(c, deep=deep)]
         if not found:
             found = [a for c in verb.children if c.dep_ in LOOSE_OBJECT_DEPS and c.pos_ == "PROPN" for a in self.entities(c)]
+        if not found and not nouns and deep:
+            found = self._passive_gerund_agents(verb)
         return found
+
+    def _passive_gerund_agents(self, verb) -> list[Argument]:
+        """"denounced the exercises being staged by the United States": the parser reads the
+        object and its passive gerund as a clause; the object's doer is the clause's agent."""
+        for clause in verb.children:
+            if clause.dep_ != "ccomp" or clause.tag_ != "VBN" or not any(c.dep_ == "auxpass" and c.lower_ == "being" for c in clause.children):
+                continue
+            if not any(c.dep_ in PASSIVE_SUBJECT_DEPS and c.pos_ == "NOUN" for c in clause.children):
+                continue
+            agents = [p for a in clause.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+            return [Argument(a.mention, a.factor * 0.75) for p in agents for a in self.entities(p)]
+        return []
 
     @staticmethod
     def _object_nouns(verb) -> list:
@@ -837,6 +862,20 @@ class _Rules:
                     yield Candidate(source.mention, "threatens", target.mention, "verb-threat", confidence * 0.9, threat.i)
         if frame.relation == "meetsWith" and verb.lemma_.lower() in self.lexicon.cue("hosting_verbs") and frame.target == "obj":
             yield from self._hosted_sides(verb, slots.get("subj", []), slots.get("obj", []), rule)
+        if frame.relation == "meetsWith" and frame.source == "subj" and self._mediators(verb):
+            # "Egyptian and Qatari mediators met a Hamas delegation": who sent them mediates with the party met
+            for source in slots.get("subj", []):
+                for target in slots.get(frame.target, []):
+                    confidence = RULE_CONFIDENCE[rule] * source.factor * target.factor
+                    yield Candidate(source.mention, "facilitates", target.mention, rule, confidence, verb.i)
+
+    def _mediators(self, verb) -> bool:
+        """The verb's subject is a go-between named by role ("mediators", "the Qatari broker")."""
+        return any(
+            c.dep_ in ACTIVE_SUBJECT_DEPS and self.at(c.i) is None
+            and any(t.relation == "facilitates" for t in self.lexicon.titles.get(c.lemma_.lower(), ()))
+            for c in verb.children
+        )
 
     def _hosted_sides(self, verb, hosts: list[Argument], guests: list[Argument], rule: str) -> Iterator[Candidate]:
         """"al-Sudani hosted the foreign ministers of Saudi Arabia and Iran", "Trump hosted both
@@ -1551,16 +1590,28 @@ class _Rules:
     def _antecedent_events(self, noun, event) -> Iterator:
         """Events a definite event noun may take up, nearest first: "the strike", "the strikes"
         after "an Israeli drone strike" or "air strikes on Houthi sites", in this or the three
-        sentences before."""
+        sentences before. Verbs of a spoken event are as good ("Britain condemned Israel ...
+        the condemnation"); verbs of an act only when no earlier noun names it ("Israeli jets
+        struck a depot ... Syria condemned the raid")."""
         if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
             return
         first = self.window_start(noun.i, ANTECEDENT_SENTENCES)
+        governors = {t.i for t in noun.ancestors}
+        verbs_too = event.relation in SPEECH_EVENTS
+        verbs = []
+        named = False
         for before in reversed(self.doc[first : noun.i]):
             earlier = self.event_noun(before)
             if earlier is not None and earlier.relation == event.relation:
+                named = True
                 yield before  # "a US airstrike ... the strike"
-            elif event.relation in SPEECH_EVENTS and before.pos_ == "VERB" and self._verb_frames(before, event.relation):
-                yield before  # "Britain condemned Israel ... the condemnation"
+            elif before.pos_ == "VERB" and before.i not in governors and self._verb_frames(before, event.relation):
+                if verbs_too:
+                    yield before
+                else:
+                    verbs.append(before)
+        if not named:
+            yield from verbs
 
     def _verb_frames(self, verb, relation: str) -> list[VerbFrame]:
         return [f for f in self.lexicon.verbs.get(verb.lemma_.lower(), ()) if f.relation == relation and f.source == "subj"]
@@ -1593,6 +1644,32 @@ class _Rules:
                 agents, _ = self._event_agents(antecedent, event)
             if agents:
                 return [Argument(a.mention, a.factor * 0.7) for a in agents]
+        return []
+
+    def _act_agents(self, noun) -> list[Argument]:
+        """Who did what a definite act noun takes up ("the move", "the decision", "the
+        measures"): the doer of the nearest material act told of before it, in this or the
+        two sentences before ("imposed sanctions", "expelled two diplomats", "sent troops").
+        The nearest act decides, named doer or not; the noun's own verb is no antecedent."""
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
+            return []
+        if any(c.dep_ in OWNER_DEPS or c.dep_ in {"acl", "relcl"} or c.dep_ == "prep" and c.lower_ in {"of", "by"} for c in noun.children):
+            return []  # "Britain's decision", "the decision by X", "the move to expel": said where it stands
+        governors = set()  # the noun's own clause: "Moscow condemned the move" (a conjunct before it may be the act)
+        for governor in noun.ancestors:
+            governors.add(governor.i)
+            if governor.dep_ == "conj":
+                break
+        first = self.window_start(noun.i, ACT_SENTENCES)
+        for before in reversed(self.doc[first : noun.i]):
+            if before.pos_ != "VERB" or before.i in governors:
+                continue
+            if before.dep_ == "amod" or any(t.dep_ in {"relcl", "acl", "advcl"} for t in (before, *before.ancestors)):
+                continue  # background ("a trader which helps Moscow", "supplied engines") or a condition ("until Russia agreed")
+            frames = [f for f in self.lexicon.verbs.get(before.lemma_.lower(), ()) if f.source == "subj"]
+            if any(f.relation in ACT_RELATIONS for f in frames):
+                agents, passive = self.subjects(before)
+                return [] if passive else [Argument(a.mention, a.factor * 0.7) for a in agents]
         return []
 
     def _stray_conjuncts(self, pobj) -> list[Argument]:
