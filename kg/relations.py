@@ -124,7 +124,7 @@ _ATTACHMENT = {
 }
 # Gazetteer kinds of organizations whose members name them ("Finland's EU negotiators"): no seat there.
 MEMBERSHIP_KINDS = {"intergovernmental", "un_body", "eu_body", "alliance"}
-PLACED_RELATIONS = {"basedIn", "locatedIn"}  # not livesIn: "born in Tupelo, Miss." is one place in CoNLL04 and gains nothing elsewhere
+PLACED_RELATIONS = {"basedIn", "locatedIn"}  # livesIn only through "of"/"from": "born in Tupelo, Miss." is one place in CoNLL04
 OUTER_PLACE_FACTOR = 0.9  # "of Toledo, Ohio": in Ohio as surely as in Toledo, a little less plainly said
 LOCAL_POST_FACTOR = 0.8  # a post of a town or province: where its holder lives, read one step off the post
 COREFERENCE_FACTOR = 0.85  # an endpoint found through a pronoun or role noun
@@ -2118,7 +2118,8 @@ def extract_relations(
     # "Avis Ltd. of Folsom, Calif.", "a hospital in Gosforth, England": what is in a place is also in the places it is in
     candidates += [
         replace(c, target=outer, confidence=c.confidence * OUTER_PLACE_FACTOR)
-        for c in candidates if c.relation in PLACED_RELATIONS and c.target.type is EntityType.LOCATION and c.rule != "place-apposition"
+        for c in candidates if (c.relation in PLACED_RELATIONS or c.relation == "livesIn" and c.rule == "preposition")
+        and c.target.type is EntityType.LOCATION and c.rule != "place-apposition"
         for outer in rules.outer_places(c.target)
     ]
     # What someone is urged to do is asked for, not done: "urged France to press Israel".

@@ -250,6 +250,9 @@ CASES = [
      {("Maria Lopez", "worksFor", "International Committee of the Red Cross", A)}),
     ("Federal Court Judge Anne Moreau rejected the appeal.", {("Anne Moreau", "worksFor", "Federal Court", A)}),
     ("Juan Ortiz, a mayoral candidate for the Verde party, was shot.", {("Juan Ortiz", "memberOf", "Verde party", A)}),
+    # a person "of" a town lives in the places that town is in
+    ("Sara Whitfield of Dayton, Ohio, won the race.",
+     {("Sara Whitfield", "livesIn", "Dayton", A), ("Sara Whitfield", "livesIn", "Ohio", A)}),
 ]
 
 NOT_FOUND = [
