@@ -1820,11 +1820,13 @@ class _Rules:
         is its seat. Only common nouns ("news agency") or a possessive may come between."""
         head = self._head(organization)
         record = self.gazetteer.organization_by_key(organization.key) or self.gazetteer.organization(organization.text)
-        if head is None or (record is not None and record.kind in MEMBERSHIP_KINDS):
-            return  # "Finland's EU negotiators", "the Swedish U.N. mediator": a member, not a seat
+        if head is None or (record is not None and record.kind in MEMBERSHIP_KINDS) or self._bare_department(organization):
+            return  # "Finland's EU negotiators", "the Swedish U.N. mediator": a member, not a seat; "US Defense"
         governor = head
-        # "the Soviet news agency Tass": the name in apposition to, or compounded with, an organization noun
-        if head.dep_ in {"appos", "compound"} and head.head.pos_ == "NOUN" and head.head.i < organization.start:
+        # "the Soviet news agency Tass", "Beijing XINHUA Domestic Service": the name in apposition to, or
+        # compounded with, a noun the place also modifies
+        if head.dep_ in {"appos", "compound"} and head.head.pos_ in {"NOUN", "PROPN"} \
+                and ((title := self.title_of(head.head)) is None or title.kind == "org"):  # not "US Defense Secretary"
             governor = head.head
         start = max(governor.left_edge.i, self.window_start(organization.start, 0))
         if start in self.dateline:

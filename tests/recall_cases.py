@@ -235,6 +235,7 @@ CASES = [
     # recall 5: a state or place named in front of an organization is its seat
     ("Engineers from Brazil's Orbital Dynamics firm visited the launch site.", {("Orbital Dynamics", "basedIn", "Brazil", A)}),
     ("A report by the U.S. Senate criticized Qatar.", {("United States Senate", "basedIn", "United States", A)}),
+    ("Nairobi KBC Domestic Service in Swahili 1200 GMT 4 May 94", {("KBC", "basedIn", "Nairobi", A)}),
     # an organization "of" a place is based there, and in the places that place is in
     ("The engines were built by Bayside Marine Inc. of Houston, Texas.",
      {("Bayside Marine Inc.", "basedIn", "Houston", A), ("Bayside Marine Inc.", "basedIn", "Texas", A)}),
@@ -319,6 +320,7 @@ NOT_FOUND = [
     # recall 5: a state's possessive on its own organ, or on an organization it is a member of, names no seat
     ("Poland's Anti-Corruption Bureau charged him.", {("Anti-Corruption Bureau", "basedIn", "Poland", A)}),
     ("Finland's EU commissioner praised Sweden.", {("European Union", "basedIn", "Finland", A)}),
+    ("US Defense Secretary Pete Hegseth said America would act.", {("Defense", "basedIn", "United States", A)}),
     # "in Albanian": a bare demonym after a preposition is a language, not a place
     ("Radio Tirana Network in Albanian reported the vote.", {("Radio Tirana Network", "basedIn", "Albania", A)}),
 ]
