@@ -1861,17 +1861,23 @@ class _Rules:
                 yield Candidate(place, "locatedIn", owner, "place-possessive", RULE_CONFIDENCE["place-possessive"], child.i)
 
     def _place_in_place(self, place: MentionSpan) -> Iterator[Candidate]:
-        """"grew up in Bedford in southern Indiana": a place right before "in" and another place is
-        in that place, though the parser hangs the second "in" on the verb (hung on the first
-        place, the preposition rule reads it)."""
+        """"grew up in Bedford in southern Indiana", "Clifton, in the north of Bristol": a place right
+        before "in" another place is in that place, though the parser hangs the second "in" on the
+        verb."""
         head = self._head(place)
-        if head is None or place.end >= len(self.doc):
+        after = place.end + 1 if place.end < len(self.doc) and self.doc[place.end].text == "," else place.end
+        if head is None or after >= len(self.doc):
+            return  # "near the village of Dobrovo, in the Lublin region": a comma may come between
+        prep = self.doc[after]
+        if prep.lower_ not in {"in", "on"} or prep.dep_ != "prep":
             return
-        prep = self.doc[place.end]
-        if prep.lower_ != "in" or prep.dep_ != "prep" or prep.head.i == head.i:
-            return
+        parts = self.lexicon.cue("part_nouns")
         for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-            for argument in self.entities(pobj):
+            if pobj.lemma_.lower() in parts:  # "in the north of Bristol", "on the outskirts of Goma"
+                pobj = next((p for c in pobj.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"), None)
+            elif prep.lower_ == "on":
+                continue
+            for argument in self.entities(pobj) if pobj is not None else []:
                 if argument.mention.type in (EntityType.STATE, EntityType.LOCATION) and argument.mention.key != place.key:
                     yield Candidate(place, "locatedIn", argument.mention, "preposition",
                                     RULE_CONFIDENCE["preposition"] * argument.factor, prep.i)

@@ -246,6 +246,8 @@ CASES = [
     ("Fishermen on Malawi's Shire River reported the floods.", {("Shire River", "locatedIn", "Malawi", A)}),
     # "near X in Y": a place right before "in" another place, whatever the "in" hangs on
     ("Rescuers searched near Kalispell in northwest Montana on Monday.", {("Kalispell", "locatedIn", "Montana", A)}),
+    ("Troops cut the fence near the village of Dobrovo, in the Lublin region, on Monday.", {("Dobrovo", "locatedIn", "Lublin", A)}),
+    ("He lived in Clifton in the north of Bristol.", {("Clifton", "locatedIn", "Bristol", A)}),
     # titles: ranks and their abbreviations, judges, candidates
     ("Red Cross Capt. Maria Lopez said the road was closed.",
      {("Maria Lopez", "worksFor", "International Committee of the Red Cross", A)}),
