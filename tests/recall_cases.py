@@ -7,6 +7,10 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # conjoined states doing to each other what the phrase says: recalling envoys, swapping prisoners
+    ("Mali and Algeria recalled their ambassadors last year.",
+     {("Mali", "sanctions", "Algeria", A), ("Algeria", "sanctions", "Mali", A)}),
+    ("Russia and Ukraine swapped 150 prisoners of war on Friday.", {("Russia", "cooperatesWith", "Ukraine", A)}),
     # mediators named by role: who sent them mediates with the party they meet
     ("Egyptian and Qatari mediators met a Hamas delegation in Cairo.",
      {("Egypt", "facilitates", "Hamas", A), ("Qatar", "facilitates", "Hamas", A), ("Egypt", "meetsWith", "Hamas", A)}),
