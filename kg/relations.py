@@ -603,10 +603,18 @@ class _Rules:
         else:
             return []
         first_sentence = self.window_start(noun.i, 2)
+        # "a ceasefire that Qatar and Turkey brokered between the two neighbours": the noun's own
+        # clause's subjects are not the pair it takes up
+        own_subjects = {
+            m.i for governor in noun.ancestors for c in governor.children
+            if c.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for m in coordinated(c)
+        }
         for token in reversed(self.doc[first_sentence : noun.i]):
             mention = self.analysis.at(token.i)
             members = coordinated(token)
             if mention is None or mention.via_coreference or mention.type not in wanted or len(members) < 2:
+                continue
+            if any(m.i in own_subjects for m in members):
                 continue
             group = {}
             for member in sorted(members, key=lambda t: t.i):

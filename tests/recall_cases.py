@@ -7,6 +7,9 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # a pair anaphor takes up a pair told of before, not its own clause's subjects
+    ("Pakistan and Afghanistan clashed in October. The raids strain a ceasefire that Qatar and Turkey brokered "
+     "between the two neighbours.", {("Qatar", "facilitates", "Pakistan", A), ("Turkey", "facilitates", "Afghanistan", A)}),
     # conjoined states doing to each other what the phrase says: recalling envoys, swapping prisoners
     ("Mali and Algeria recalled their ambassadors last year.",
      {("Mali", "sanctions", "Algeria", A), ("Algeria", "sanctions", "Mali", A)}),
