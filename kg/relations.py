@@ -564,6 +564,9 @@ class _Rules:
             if lemma in self.lexicon.cue("act_nouns"):
                 # "Britain imposed sanctions on Moscow ... Zakharova denounced the measures"
                 return self._act_agents(head)
+            if lemma in self.lexicon.cue("said_nouns"):
+                # "Orbán said the EU should open its own talks ... Kallas rejected the idea"
+                return self._speakers_before(head)
         return []
 
     def _named_capital(self, noun) -> MentionSpan | None:
@@ -1661,6 +1664,25 @@ class _Rules:
             if any(f.relation in ACT_RELATIONS for f in frames):
                 agents, passive = self.subjects(before)
                 return [] if passive else [Argument(a.mention, a.factor * 0.7) for a in agents]
+        return []
+
+    def _speakers_before(self, noun) -> list[Argument]:
+        """Who said what a definite noun of speech takes up ("the idea", "the proposal", "the
+        remarks"): the subject of the nearest verb of saying before it, in its or the sentence
+        before; the noun's own clause and background clauses are no antecedent."""
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
+            return []
+        if any(c.dep_ in OWNER_DEPS or c.dep_ in {"acl", "relcl"} or c.dep_ == "prep" and c.lower_ in {"of", "by", "from"} for c in noun.children):
+            return []  # "Orbán's idea", "the proposal by X", "the idea of talks": said where it stands
+        governors = {t.i for t in noun.ancestors}
+        speech = self.lexicon.cue("speech_verbs")
+        for before in reversed(self.doc[self.window_start(noun.i, 1) : noun.i]):
+            if before.pos_ != "VERB" or before.i in governors or before.lemma_.lower() not in speech:
+                continue
+            if any(t.dep_ in {"relcl", "acl", "advcl"} for t in (before, *before.ancestors)):
+                continue
+            agents, passive = self.subjects(before)
+            return [] if passive else [Argument(a.mention, a.factor * 0.7) for a in agents]
         return []
 
     def _stray_conjuncts(self, pobj) -> list[Argument]:

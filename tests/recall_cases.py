@@ -7,6 +7,11 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # a definite noun of speech takes up the last speaker
+    ("Viktor Orbán said the European Union should open its own talks with Russia. Kaja Kallas rejected the idea.",
+     {("Kaja Kallas", "rejects", "Viktor Orbán", A)}),
+    ("Vladimir Putin proposed direct talks in Istanbul. Volodymyr Zelensky welcomed the proposal.",
+     {("Volodymyr Zelensky", "supports", "Vladimir Putin", A)}),
     # a pair anaphor takes up a pair told of before, not its own clause's subjects
     ("Pakistan and Afghanistan clashed in October. The raids strain a ceasefire that Qatar and Turkey brokered "
      "between the two neighbours.", {("Qatar", "facilitates", "Pakistan", A), ("Turkey", "facilitates", "Afghanistan", A)}),
@@ -258,6 +263,9 @@ NOT_FOUND = [
      {("Russia", "criticizes", "Rosmar Energy", A)}),
     ("London will keep up the pressure until Moscow helps Kyiv. Beijing criticized the move.",
      {("China", "criticizes", "Russia", A)}),
+    # a noun of speech that says whose it is is read where it stands
+    ("Vladimir Putin said talks could resume. Volodymyr Zelensky welcomed the proposal by Turkey.",
+     {("Volodymyr Zelensky", "supports", "Vladimir Putin", A)}),
     # an act noun that says whose act it is is read where it stands
     ("Poland expelled two diplomats. Moscow condemned the decision by Lithuania.", {("Russia", "criticizes", "Poland", A)}),
     ("Hungary turned down the volume.", {("Hungary", "rejects", "Hungary", A)}),
