@@ -264,7 +264,7 @@ NOT_FOUND = [
     ("London will keep up the pressure until Moscow helps Kyiv. Beijing criticized the move.",
      {("China", "criticizes", "Russia", A)}),
     # a noun of speech that says whose it is is read where it stands
-    ("Vladimir Putin said talks could resume. Volodymyr Zelensky welcomed the proposal by Turkey.",
+    ("Vladimir Putin said talks could resume. Volodymyr Zelensky welcomed the proposal of the Turkish government.",
      {("Volodymyr Zelensky", "supports", "Vladimir Putin", A)}),
     # an act noun that says whose act it is is read where it stands
     ("Poland expelled two diplomats. Moscow condemned the decision by Lithuania.", {("Russia", "criticizes", "Poland", A)}),
