@@ -7,6 +7,8 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # a state in apposition to a role of giving: it aids whom it gives to
+    ("China, Cambodia's largest creditor and arms supplier, called for restraint.", {("China", "aids", "Cambodia", A)}),
     # a definite noun of speech takes up the last speaker
     ("Viktor Orbán said the European Union should open its own talks with Russia. Kaja Kallas rejected the idea.",
      {("Kaja Kallas", "rejects", "Viktor Orbán", A)}),
