@@ -385,10 +385,16 @@ class _Rules:
         for entry in self.lexicon.cue("organization_anaphor_kinds"):
             noun, _, kind = entry.partition(":")
             kinds.setdefault(noun, set()).add(kind)
+        # "the court" after "the International Criminal Court", "the mission" after "the EU
+        # Training Mission": the last word of an organization's name takes it up as well
+        name_heads = {
+            m.text.split()[-1].lower() for m in self.analysis.mentions
+            if m.type is EntityType.ORGANIZATION and len(m.text.split()) > 1 and m.text.split()[-1][:1].isupper()
+        }
         readings: dict[int, MentionSpan | None] = {}
-        for token in self.tokens_with(kinds, lower=True):
-            wanted = kinds.get(token.lower_)
-            if wanted is None or token.pos_ != "NOUN" or self.analysis.at(token.i) is not None or token.dep_ == "compound":
+        for token in self.tokens_with(set(kinds) | name_heads, lower=True):
+            wanted = kinds.get(token.lower_, set())
+            if token.pos_ != "NOUN" or self.analysis.at(token.i) is not None or token.dep_ == "compound":
                 continue
             if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children) or any(
                 self.analysis.at(c.i) is not None for c in token.children
@@ -400,7 +406,7 @@ class _Rules:
                 if found is None or found.via_coreference or found.type is not EntityType.ORGANIZATION:
                     continue
                 record = self.gazetteer.organization_by_key(found.key) or self.gazetteer.organization(found.text)
-                if record is not None and record.kind in wanted:
+                if record is not None and record.kind in wanted or found.text.split()[-1].lower() == token.lower_:
                     readings[token.i] = replace(
                         found, start=token.i, end=token.i + 1, start_char=token.idx, end_char=token.idx + len(token),
                         text=token.text, via_coreference=True,
@@ -1916,8 +1922,12 @@ class _Rules:
             lowers = {c.lower_ for c in children}
             if link in OBJECT_DEPS and trigger.pos_ in {"NOUN", "PROPN"} and token.i == trigger.head.i:
                 link = None  # "would welcome talks with X": the event noun takes its verb's clause
-            if link in (None, "xcomp", "conj", "aux") and any(c.dep_ == "neg" for c in children):
+            if link in (None, "xcomp", "aux") and any(c.dep_ == "neg" for c in children):
                 negated = True
+            if link == "conj" and any(c.dep_ == "neg" for c in children) and any(
+                c.dep_ in {"cc", "preconj"} and c.lower_ in {"or", "nor", "neither"} for c in children
+            ):
+                negated = True  # "did not criticize or condemn X"; not "had not received it and accused X"
             if link in (None, "xcomp", "conj") and any(
                 c.dep_ in ACTIVE_SUBJECT_DEPS and any(d.dep_ in {"det", "preconj"} and d.lower_ == "neither" for d in c.children)
                 for c in children

@@ -7,6 +7,11 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # the last word of an organization's name takes it up ("the court")
+    ("The International Criminal Court issued a warrant. Myanmar said it does not recognise the court.",
+     {("Myanmar", "supports", "International Criminal Court", N)}),
+    # a negation does not carry over "and" to the next verb
+    ("Russia has not received the draft and accused France of stalling.", {("Russia", "accuses", "France", A)}),
     # a state in apposition to a role of giving: it aids whom it gives to
     ("China, Cambodia's largest creditor and arms supplier, called for restraint.", {("China", "aids", "Cambodia", A)}),
     # a definite noun of speech takes up the last speaker
