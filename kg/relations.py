@@ -828,6 +828,8 @@ class _Rules:
             if not slots["obj"] and not frame.object_nouns and "pobj" not in (frame.source, frame.target):
                 slots["obj"] = self.objects(verb, passive, deep=True)
                 rule = "verb-deep-object"
+            if frame.relation == "meetsWith" and not passive and not any(self._can_meet(n) for n in self._object_nouns(verb)):
+                slots["obj"] = []  # "Japan hosted American missiles": things are not met
         if "pobj" in (frame.source, frame.target):
             slots["pobj"] = self.prepositional(verb, frame.prep or "")
         if "ccomp_subj" in (frame.source, frame.target):
@@ -874,6 +876,16 @@ class _Rules:
                 for target in slots.get(frame.target, []):
                     confidence = RULE_CONFIDENCE[rule] * source.factor * target.factor
                     yield Candidate(source.mention, "facilitates", target.mention, rule, confidence, verb.i)
+
+    def _can_meet(self, noun) -> bool:
+        """A noun that can name a party to a meeting: a name, a person's role, a body."""
+        if noun.pos_ != "NOUN":
+            return True
+        lemma = noun.lemma_.lower()
+        title = self.title_of(noun)
+        return (title is not None and title.kind != "place") or any(
+            lemma in self.lexicon.cue(words) for words in ("state_anaphors", "organization_words", "organization_anaphors", "meeting_parties")
+        )
 
     def _mediators(self, verb) -> bool:
         """The verb's subject is a go-between named by role ("mediators", "the Qatari broker")."""

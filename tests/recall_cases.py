@@ -7,6 +7,10 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # a formal protest or a summoned envoy: disapproval of the envoy's state
+    ("China on Monday lodged a protest with Japan over the deployment.", {("China", "criticizes", "Japan", A)}),
+    ("Beijing had summoned the Japanese ambassador.", {("China", "criticizes", "Japan", A)}),
+    ("India summoned Bangladesh's envoy on Tuesday.", {("India", "criticizes", "Bangladesh", A)}),
     # the last word of an organization's name takes it up ("the court")
     ("The International Criminal Court issued a warrant. Myanmar said it does not recognise the court.",
      {("Myanmar", "supports", "International Criminal Court", N)}),
@@ -270,6 +274,9 @@ NOT_FOUND = [
      {("Russia", "criticizes", "Rosmar Energy", A)}),
     ("London will keep up the pressure until Moscow helps Kyiv. Beijing criticized the move.",
      {("China", "criticizes", "Russia", A)}),
+    # things hosted are not met
+    ("Japan hosted American missiles.", {("Japan", "meetsWith", "United States", A)}),
+    ("Japan hosted American troops.", {("Japan", "meetsWith", "United States", A)}),
     # a noun of speech that says whose it is is read where it stands
     ("Vladimir Putin said talks could resume. Volodymyr Zelensky welcomed the proposal of the Turkish government.",
      {("Volodymyr Zelensky", "supports", "Vladimir Putin", A)}),
