@@ -396,10 +396,16 @@ class _Rules:
         for entry in self.lexicon.cue("organization_anaphor_kinds"):
             noun, _, kind = entry.partition(":")
             kinds.setdefault(noun, set()).add(kind)
+        # "the court" after "the International Criminal Court", "the mission" after "the EU
+        # Training Mission": the last word of an organization's name takes it up as well
+        name_heads = {
+            m.text.split()[-1].lower() for m in self.analysis.mentions
+            if m.type is EntityType.ORGANIZATION and len(m.text.split()) > 1 and m.text.split()[-1][:1].isupper()
+        }
         readings: dict[int, MentionSpan | None] = {}
-        for token in self.tokens_with(kinds, lower=True):
-            wanted = kinds.get(token.lower_)
-            if wanted is None or token.pos_ != "NOUN" or self.analysis.at(token.i) is not None or token.dep_ == "compound":
+        for token in self.tokens_with(set(kinds) | name_heads, lower=True):
+            wanted = kinds.get(token.lower_, set())
+            if token.pos_ != "NOUN" or self.analysis.at(token.i) is not None or token.dep_ == "compound":
                 continue
             if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children) or any(
                 self.analysis.at(c.i) is not None for c in token.children
@@ -411,7 +417,7 @@ class _Rules:
                 if found is None or found.via_coreference or found.type is not EntityType.ORGANIZATION:
                     continue
                 record = self.gazetteer.organization_by_key(found.key) or self.gazetteer.organization(found.text)
-                if record is not None and record.kind in wanted:
+                if record is not None and record.kind in wanted or found.text.split()[-1].lower() == token.lower_:
                     readings[token.i] = replace(
                         found, start=token.i, end=token.i + 1, start_char=token.idx, end_char=token.idx + len(token),
                         text=token.text, via_coreference=True,
@@ -575,6 +581,9 @@ class _Rules:
             if lemma in self.lexicon.cue("act_nouns"):
                 # "Britain imposed sanctions on Moscow ... Zakharova denounced the measures"
                 return self._act_agents(head)
+            if lemma in self.lexicon.cue("said_nouns"):
+                # "Orbán said the EU should open its own talks ... Kallas rejected the idea"
+                return self._speakers_before(head)
         return []
 
     def _named_capital(self, noun) -> MentionSpan | None:
@@ -614,10 +623,18 @@ class _Rules:
         else:
             return []
         first_sentence = self.window_start(noun.i, 2)
+        # "a ceasefire that Qatar and Turkey brokered between the two neighbours": the noun's own
+        # clause's subjects are not the pair it takes up
+        own_subjects = {
+            m.i for governor in noun.ancestors for c in governor.children
+            if c.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for m in coordinated(c)
+        }
         for token in reversed(self.doc[first_sentence : noun.i]):
             mention = self.analysis.at(token.i)
             members = coordinated(token)
             if mention is None or mention.via_coreference or mention.type not in wanted or len(members) < 2:
+                continue
+            if any(m.i in own_subjects for m in members):
                 continue
             group = {}
             for member in sorted(members, key=lambda t: t.i):
@@ -822,6 +839,8 @@ class _Rules:
             if not slots["obj"] and not frame.object_nouns and "pobj" not in (frame.source, frame.target):
                 slots["obj"] = self.objects(verb, passive, deep=True)
                 rule = "verb-deep-object"
+            if frame.relation == "meetsWith" and not passive and not any(self._can_meet(n) for n in self._object_nouns(verb)):
+                slots["obj"] = []  # "Japan hosted American missiles": things are not met
         if "pobj" in (frame.source, frame.target):
             slots["pobj"] = self.prepositional(verb, frame.prep or "")
         if "ccomp_subj" in (frame.source, frame.target):
@@ -868,6 +887,16 @@ class _Rules:
                 for target in slots.get(frame.target, []):
                     confidence = RULE_CONFIDENCE[rule] * source.factor * target.factor
                     yield Candidate(source.mention, "facilitates", target.mention, rule, confidence, verb.i)
+
+    def _can_meet(self, noun) -> bool:
+        """A noun that can name a party to a meeting: a name, a person's role, a body."""
+        if noun.pos_ != "NOUN":
+            return True
+        lemma = noun.lemma_.lower()
+        title = self.title_of(noun)
+        return (title is not None and title.kind != "place") or any(
+            lemma in self.lexicon.cue(words) for words in ("state_anaphors", "organization_words", "organization_anaphors", "meeting_parties")
+        )
 
     def _mediators(self, verb) -> bool:
         """The verb's subject is a go-between named by role ("mediators", "the Qatari broker")."""
@@ -1672,6 +1701,25 @@ class _Rules:
                 return [] if passive else [Argument(a.mention, a.factor * 0.7) for a in agents]
         return []
 
+    def _speakers_before(self, noun) -> list[Argument]:
+        """Who said what a definite noun of speech takes up ("the idea", "the proposal", "the
+        remarks"): the subject of the nearest verb of saying before it, in its or the sentence
+        before; the noun's own clause and background clauses are no antecedent."""
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
+            return []
+        if any(c.dep_ in OWNER_DEPS or c.dep_ in {"acl", "relcl"} or c.dep_ == "prep" and c.lower_ in {"of", "by", "from"} for c in noun.children):
+            return []  # "Orbán's idea", "the proposal by X", "the idea of talks": said where it stands
+        governors = {t.i for t in noun.ancestors}
+        speech = self.lexicon.cue("speech_verbs")
+        for before in reversed(self.doc[self.window_start(noun.i, 1) : noun.i]):
+            if before.pos_ != "VERB" or before.i in governors or before.lemma_.lower() not in speech:
+                continue
+            if any(t.dep_ in {"relcl", "acl", "advcl"} for t in (before, *before.ancestors)):
+                continue
+            agents, passive = self.subjects(before)
+            return [] if passive else [Argument(a.mention, a.factor * 0.7) for a in agents]
+        return []
+
     def _stray_conjuncts(self, pobj) -> list[Argument]:
         """"between the government of Congo and the M23 rebels": the parser may hang the second
         side on the first side's own modifier; those conjuncts inside the phrase are sides too."""
@@ -2004,8 +2052,12 @@ class _Rules:
             lowers = {c.lower_ for c in children}
             if link in OBJECT_DEPS and trigger.pos_ in {"NOUN", "PROPN"} and token.i == trigger.head.i:
                 link = None  # "would welcome talks with X": the event noun takes its verb's clause
-            if link in (None, "xcomp", "conj", "aux") and any(c.dep_ == "neg" for c in children):
+            if link in (None, "xcomp", "aux") and any(c.dep_ == "neg" for c in children):
                 negated = True
+            if link == "conj" and any(c.dep_ == "neg" for c in children) and any(
+                c.dep_ in {"cc", "preconj"} and c.lower_ in {"or", "nor", "neither"} for c in children
+            ):
+                negated = True  # "did not criticize or condemn X"; not "had not received it and accused X"
             if link in (None, "xcomp", "conj") and any(
                 c.dep_ in ACTIVE_SUBJECT_DEPS and any(d.dep_ in {"det", "preconj"} and d.lower_ == "neither" for d in c.children)
                 for c in children

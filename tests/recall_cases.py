@@ -7,6 +7,29 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # a formal protest or a summoned envoy: disapproval of the envoy's state
+    ("China on Monday lodged a protest with Japan over the deployment.", {("China", "criticizes", "Japan", A)}),
+    ("Beijing had summoned the Japanese ambassador.", {("China", "criticizes", "Japan", A)}),
+    ("India summoned Bangladesh's envoy on Tuesday.", {("India", "criticizes", "Bangladesh", A)}),
+    # the last word of an organization's name takes it up ("the court")
+    ("The International Criminal Court issued a warrant. Myanmar said it does not recognise the court.",
+     {("Myanmar", "supports", "International Criminal Court", N)}),
+    # a negation does not carry over "and" to the next verb
+    ("Russia has not received the draft and accused France of stalling.", {("Russia", "accuses", "France", A)}),
+    # a state in apposition to a role of giving: it aids whom it gives to
+    ("China, Cambodia's largest creditor and arms supplier, called for restraint.", {("China", "aids", "Cambodia", A)}),
+    # a definite noun of speech takes up the last speaker
+    ("Viktor Orbán said the European Union should open its own talks with Russia. Kaja Kallas rejected the idea.",
+     {("Kaja Kallas", "rejects", "Viktor Orbán", A)}),
+    ("Vladimir Putin proposed direct talks in Istanbul. Volodymyr Zelensky welcomed the proposal.",
+     {("Volodymyr Zelensky", "supports", "Vladimir Putin", A)}),
+    # a pair anaphor takes up a pair told of before, not its own clause's subjects
+    ("Pakistan and Afghanistan clashed in October. The raids strain a ceasefire that Qatar and Turkey brokered "
+     "between the two neighbours.", {("Qatar", "facilitates", "Pakistan", A), ("Turkey", "facilitates", "Afghanistan", A)}),
+    # conjoined states doing to each other what the phrase says: recalling envoys, swapping prisoners
+    ("Mali and Algeria recalled their ambassadors last year.",
+     {("Mali", "sanctions", "Algeria", A), ("Algeria", "sanctions", "Mali", A)}),
+    ("Russia and Ukraine swapped 150 prisoners of war on Friday.", {("Russia", "cooperatesWith", "Ukraine", A)}),
     # mediators named by role: who sent them mediates with the party they meet
     ("Egyptian and Qatari mediators met a Hamas delegation in Cairo.",
      {("Egypt", "facilitates", "Hamas", A), ("Qatar", "facilitates", "Hamas", A), ("Egypt", "meetsWith", "Hamas", A)}),
@@ -275,6 +298,12 @@ NOT_FOUND = [
      {("Russia", "criticizes", "Rosmar Energy", A)}),
     ("London will keep up the pressure until Moscow helps Kyiv. Beijing criticized the move.",
      {("China", "criticizes", "Russia", A)}),
+    # things hosted are not met
+    ("Japan hosted American missiles.", {("Japan", "meetsWith", "United States", A)}),
+    ("Japan hosted American troops.", {("Japan", "meetsWith", "United States", A)}),
+    # a noun of speech that says whose it is is read where it stands
+    ("Vladimir Putin said talks could resume. Volodymyr Zelensky welcomed the proposal of the Turkish government.",
+     {("Volodymyr Zelensky", "supports", "Vladimir Putin", A)}),
     # an act noun that says whose act it is is read where it stands
     ("Poland expelled two diplomats. Moscow condemned the decision by Lithuania.", {("Russia", "criticizes", "Poland", A)}),
     ("Hungary turned down the volume.", {("Hungary", "rejects", "Hungary", A)}),
