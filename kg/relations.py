@@ -79,8 +79,8 @@ PRIOR_CONFIDENCE = {
     "demonym-citizen": 0.6,
     "event-noun": 0.65,
     "x-based": 0.9,
-    "place-modifier": 0.8,
-    "place-possessive": 0.75,  # "Zambia's Kafue River"  # "the U.S. Congress", "China's Great Wall firm": the place names the organization's seat
+    "place-modifier": 0.8,  # "the U.S. Congress", "China's Great Wall firm": the place names the organization's seat
+    "place-possessive": 0.75,  # "Zambia's Kafue River"
     "headquarters": 0.85,
     "place-apposition": 0.75,
     "title-compound": 0.75,
