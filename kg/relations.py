@@ -828,7 +828,8 @@ class _Rules:
             if not slots["obj"] and not frame.object_nouns and "pobj" not in (frame.source, frame.target):
                 slots["obj"] = self.objects(verb, passive, deep=True)
                 rule = "verb-deep-object"
-            if frame.relation == "meetsWith" and not passive and not any(self._can_meet(n) for n in self._object_nouns(verb)):
+            met = self._object_nouns(verb) if frame.relation == "meetsWith" and not passive else []
+            if met and not any(self._can_meet(n) for n in met):
                 slots["obj"] = []  # "Japan hosted American missiles": things are not met
         if "pobj" in (frame.source, frame.target):
             slots["pobj"] = self.prepositional(verb, frame.prep or "")
