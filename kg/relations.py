@@ -716,6 +716,9 @@ class _Rules:
                 objects = self._addressees(governor)
                 if objects:  # object control: "urged Russia to withdraw", "called on Russia to withdraw"
                     return self.entities(objects[0]), False
+            speech = self._speakers_second_act(verb)
+            if speech is not None:
+                return self.subjects(speech)
             subjects, governor_passive = self.subjects(governor)
             if not governor_passive:
                 return subjects, False
@@ -723,6 +726,20 @@ class _Rules:
                 # "Russia is said to have shelled Kharkiv", "the EU is expected to sanction Iran": the raised subject is the doer
                 return [a for c in governor.children if c.dep_ in PASSIVE_SUBJECT_DEPS for a in self.entities(c)], False
         return [], False
+
+    def _speakers_second_act(self, verb):
+        """The verb of saying a conjunct really hangs on, or None: in "X said the deployment was
+        defensive and rejected Y" the parser joins "rejected" to the reported "was", whose
+        subject names no actor; the rejection is the speaker's own second act."""
+        governor = verb.head
+        if verb.dep_ != "conj" or verb.pos_ != "VERB" or governor.dep_ != "ccomp" or governor.head.pos_ != "VERB":
+            return None
+        if governor.head.lemma_.lower() not in self.lexicon.cue("speech_verbs"):
+            return None
+        subjects = [c for c in governor.children if c.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+        if not subjects or any(self.entities(c) for c in subjects) or any(c.dep_ in ACTIVE_SUBJECT_DEPS for c in verb.children):
+            return None
+        return governor.head
 
     def objects(self, verb, passive: bool, *, deep: bool = False) -> list[Argument]:
         if passive:
@@ -1984,7 +2001,8 @@ class _Rules:
                 break  # a relative clause or apposition is the writer's own statement
             if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in cues["concessive_marks"] for c in token.children):
                 break  # "X denies it, although a panel has reported that ...": the concession stands apart
-            link, clause, token = token.dep_, token, token.head
+            speech = self._speakers_second_act(token)
+            link, clause, token = ("conj", token, speech) if speech is not None else (token.dep_, token, token.head)
             came_through_preposition = link in {"pobj", "prep", "pcomp"}
             if came_through_preposition:
                 link = "conj"

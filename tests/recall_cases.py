@@ -7,6 +7,9 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # a speaker's second act the parser hung on the reported clause
+    ("Yoshimasa Hayashi said the deployment was defensive and rejected China's protest.",
+     {("Yoshimasa Hayashi", "rejects", "China", A)}),
     # a formal protest or a summoned envoy: disapproval of the envoy's state
     ("China on Monday lodged a protest with Japan over the deployment.", {("China", "criticizes", "Japan", A)}),
     ("Beijing had summoned the Japanese ambassador.", {("China", "criticizes", "Japan", A)}),
@@ -274,6 +277,8 @@ NOT_FOUND = [
      {("Russia", "criticizes", "Rosmar Energy", A)}),
     ("London will keep up the pressure until Moscow helps Kyiv. Beijing criticized the move.",
      {("China", "criticizes", "Russia", A)}),
+    # a reported clause whose subject is an actor keeps its conjunct
+    ("Hayashi said Japan was ready and accused Beijing of hypocrisy.", {("Hayashi", "accuses", "China", A)}),
     # things hosted are not met
     ("Japan hosted American missiles.", {("Japan", "meetsWith", "United States", A)}),
     ("Japan hosted American troops.", {("Japan", "meetsWith", "United States", A)}),
