@@ -1929,6 +1929,8 @@ class _Rules:
             if attached is None and reading is not None and reading.type is EntityType.ORGANIZATION:
                 attached = reading
             if attached is None:
+                attached = self._organization_taken_up(described, organizations)
+            if attached is None:
                 return
         if attached is None:
             attached = next((m for m in organizations if 0 < m.start - based.i <= 8 and m.sentence == place.sentence), None)
@@ -1937,6 +1939,19 @@ class _Rules:
         conjoined = [self.at(c.i) for c in self.doc[attached.start : attached.end].root.conjuncts]
         for organization in [attached, *(m for m in conjoined if m is not None and m.type is EntityType.ORGANIZATION)]:
             yield Candidate(organization, "basedIn", place, "x-based", RULE_CONFIDENCE["x-based"], based.i)
+
+    def _organization_taken_up(self, noun, organizations: list[MentionSpan]) -> MentionSpan | None:
+        """"Siemens named a new chief ... the Munich-based engineering group": a definite noun of
+        organizations takes up the last organization that was a subject in its or the sentence
+        before ("The Commission fined Google. The Brussels-based regulator": the Commission)."""
+        title = self.title_of(noun)
+        if title is None or title.kind != "org" or not any(c.dep_ == "det" and c.lower_ in {"the", "this"} for c in noun.children):
+            return None
+        first = self.window_start(noun.i, 1)
+        return next((
+            m for m in reversed(organizations)
+            if first <= m.start and m.end <= noun.i and self.doc[m.start : m.end].root.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS
+        ), None)
 
     # ------------------------------------------------------------ modality
     def modality(self, trigger, *, threat: bool = False) -> Modality:

@@ -7,6 +7,12 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # "fined" (spaCy's lemma: "fin") is the verb fine; the fine is the fining body's act
+    ("The European Commission fined Google on Tuesday. Senator Maria Cantwell criticized the fine as protectionism.",
+     {("European Commission", "sanctions", "Google", A), ("Maria Cantwell", "criticizes", "European Commission", A)}),
+    # "the X-based regulator": the organization last a subject
+    ("The European Commission fined Google on Tuesday. The Brussels-based regulator said the firm had favoured its service.",
+     {("European Commission", "basedIn", "Brussels", A)}),
     # a speaker's second act the parser hung on the reported clause
     ("Yoshimasa Hayashi said the deployment was defensive and rejected China's protest.",
      {("Yoshimasa Hayashi", "rejects", "China", A)}),
@@ -279,6 +285,8 @@ NOT_FOUND = [
      {("China", "criticizes", "Russia", A)}),
     # a reported clause whose subject is an actor keeps its conjunct
     ("Hayashi said Japan was ready and accused Beijing of hypocrisy.", {("Hayashi", "accuses", "China", A)}),
+    ("The European Commission fined Google on Tuesday. The Brussels-based regulator said the firm had favoured its service.",
+     {("Google", "basedIn", "Brussels", A)}),
     # things hosted are not met
     ("Japan hosted American missiles.", {("Japan", "meetsWith", "United States", A)}),
     ("Japan hosted American troops.", {("Japan", "meetsWith", "United States", A)}),
