@@ -239,6 +239,9 @@ class _Rules:
         """A verb's active subjects, with a dateline hung on it as subject read as the word
         the parser hung on the dateline ("DOHA, March 9 (Wire) - Qatar on Monday opened")."""
         found = [c for c in verb.children if c.dep_ in ACTIVE_SUBJECT_DEPS]
+        if not found and (verb.pos_ == "VERB" or verb.dep_ == "relcl"):
+            # "which Sudan's government accuses of ...": a noun the parser compounded with the verb
+            found = [c for c in verb.children if c.dep_ == "compound" and c.i < verb.i and c.pos_ in {"NOUN", "PROPN"}]
         if self.dateline and any(c.i in self.dateline for c in found):
             found = [c for c in found if c.i not in self.dateline] or (
                 [self.dateline_subject] if self.dateline_subject is not None else []
@@ -693,6 +696,8 @@ class _Rules:
             # "accused Israel of assassinating X": the accused is the doer.
             holder = verb.head.head
             objects = [holder] if holder.dep_ in OBJECT_DEPS else [c for c in holder.children if c.dep_ in OBJECT_DEPS]
+            if objects and objects[0].lower_ in RELATIVE_PRONOUNS and holder.dep_ == "relcl":
+                return self._entity(holder.head, deep=False), False  # "the UAE, which Sudan accuses of arming the RSF"
             if objects:  # "convicted X, a ..., of murdering Y": the preposition hangs on the object
                 return self.entities(objects[0]), False
             patients = [c for c in holder.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
@@ -1635,7 +1640,7 @@ class _Rules:
             if earlier is not None and earlier.relation == event.relation:
                 named = True
                 yield before  # "a US airstrike ... the strike"
-            elif before.pos_ == "VERB" and before.i not in governors and self._verb_frames(before, event.relation):
+            elif (before.pos_ == "VERB" or before.dep_ == "relcl") and before.i not in governors and self._verb_frames(before, event.relation):
                 if verbs_too:
                     yield before
                 else:
@@ -1650,7 +1655,7 @@ class _Rules:
         """Whom the event a definite event noun takes up was aimed at ("joined the strikes",
         "declined to join the condemnation")."""
         for antecedent in self._antecedent_events(noun, event):
-            if antecedent.pos_ == "VERB":
+            if antecedent.pos_ == "VERB" or antecedent.dep_ == "relcl":
                 targets = []
                 for frame in self._verb_frames(antecedent, event.relation):
                     passive = self.subjects(antecedent)[1]
@@ -1668,7 +1673,7 @@ class _Rules:
         """Who carried out the event a definite event noun takes up ("condemned the strike",
         "dismissed the criticism" after "Britain and France condemned ...")."""
         for antecedent in self._antecedent_events(noun, event):
-            if antecedent.pos_ == "VERB":
+            if antecedent.pos_ == "VERB" or antecedent.dep_ == "relcl":
                 agents, passive = self.subjects(antecedent)
             else:
                 agents, _ = self._event_agents(antecedent, event)

@@ -7,6 +7,11 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # the object of a relative clause accused of an act is its doer; the charge taken up is the accuser's;
+    # a subject the parser compounded with the verb
+    ("The United Arab Emirates, which Sudan's government accuses of arming the RSF, has rejected the charge.",
+     {("Sudan", "accuses", "United Arab Emirates", A), ("United Arab Emirates", "aids", "RSF", R),
+      ("United Arab Emirates", "rejects", "Sudan", A)}),
     # "fined" (spaCy's lemma: "fin") is the verb fine; the fine is the fining body's act
     ("The European Commission fined Google on Tuesday. Senator Maria Cantwell criticized the fine as protectionism.",
      {("European Commission", "sanctions", "Google", A), ("Maria Cantwell", "criticizes", "European Commission", A)}),
