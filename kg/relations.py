@@ -37,6 +37,11 @@ POSTING_PREPS = {"of", "from"}  # the owners of an ambassador's or envoy's post 
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
 TARGETED_RELATIONS = {"attacks", "intervenesIn"}  # a hit on a state's asset or land is a hit on the state
+# Targets that move: the place they are in is not what a strike on them hits
+MOBILE_TARGETS = {
+    "boat", "ship", "vessel", "tanker", "convoy", "patrol", "troop", "force", "soldier", "destroyer",
+    "frigate", "warship", "submarine", "carrier", "navy", "army",
+}
 # Events a definite noun takes up from before: "joined the strikes", "dismissed the criticism"
 ANAPHORIC_EVENTS = {"attacks", "intervenesIn", "sanctions", "criticizes", "accuses", "demands"}
 SPEECH_EVENTS = {"criticizes", "accuses", "demands"}  # nouns that name a verb's act: "condemned X ... the condemnation"
@@ -965,6 +970,15 @@ class _Rules:
             owner = self.owner(noun)
             if owner is not None:
                 found.append(Argument(owner, OWNER_FACTOR))
+                continue
+            if noun.lemma_.lower() in MOBILE_TARGETS:
+                continue  # "rammed a vessel in the South China Sea": where a ship is is not what was hit
+            # "struck an energy facility in Kharkiv": the place the target stands in is hit
+            found += [
+                Argument(place, OWNER_FACTOR) for c in noun.children if c.dep_ == "prep" and c.lower_ == "in"
+                for p in c.children if p.dep_ == "pobj"
+                if (place := self.at(p.i)) is not None and place.type in (EntityType.LOCATION, EntityType.STATE)
+            ]
         return found
 
     def consequence_threats(self) -> Iterator[Candidate]:

@@ -7,6 +7,9 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # a strike on a fixed target hits the place it stands in
+    ("Russian missiles struck an energy facility in Kharkiv.", {("Russia", "attacks", "Kharkiv", A)}),
+    ("Israel bombed a hospital in Gaza City.", {("Israel", "attacks", "Gaza City", A)}),
     # the object of a relative clause accused of an act is its doer; the charge taken up is the accuser's;
     # a subject the parser compounded with the verb
     ("The United Arab Emirates, which Sudan's government accuses of arming the RSF, has rejected the charge.",
@@ -292,6 +295,8 @@ NOT_FOUND = [
     ("Hayashi said Japan was ready and accused Beijing of hypocrisy.", {("Hayashi", "accuses", "China", A)}),
     ("The European Commission fined Google on Tuesday. The Brussels-based regulator said the firm had favoured its service.",
      {("Google", "basedIn", "Brussels", A)}),
+    # where a ship is is not what a strike on it hits
+    ("Chinese coast guard vessels rammed a supply boat in the South China Sea.", {("China", "attacks", "South China Sea", A)}),
     # things hosted are not met
     ("Japan hosted American missiles.", {("Japan", "meetsWith", "United States", A)}),
     ("Japan hosted American troops.", {("Japan", "meetsWith", "United States", A)}),
