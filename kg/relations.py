@@ -37,6 +37,11 @@ POSTING_PREPS = {"of", "from"}  # the owners of an ambassador's or envoy's post 
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
 TARGETED_RELATIONS = {"attacks", "intervenesIn"}  # a hit on a state's asset or land is a hit on the state
+# Targets that move: the place they are in is not what a strike on them hits
+MOBILE_TARGETS = {
+    "boat", "ship", "vessel", "tanker", "convoy", "patrol", "troop", "force", "soldier", "destroyer",
+    "frigate", "warship", "submarine", "carrier", "navy", "army",
+}
 # Events a definite noun takes up from before: "joined the strikes", "dismissed the criticism"
 ANAPHORIC_EVENTS = {"attacks", "intervenesIn", "sanctions", "criticizes", "accuses", "demands"}
 SPEECH_EVENTS = {"criticizes", "accuses", "demands"}  # nouns that name a verb's act: "condemned X ... the condemnation"
@@ -250,6 +255,9 @@ class _Rules:
         """A verb's active subjects, with a dateline hung on it as subject read as the word
         the parser hung on the dateline ("DOHA, March 9 (Wire) - Qatar on Monday opened")."""
         found = [c for c in verb.children if c.dep_ in ACTIVE_SUBJECT_DEPS]
+        if not found and (verb.pos_ == "VERB" or verb.dep_ == "relcl"):
+            # "which Sudan's government accuses of ...": a noun the parser compounded with the verb
+            found = [c for c in verb.children if c.dep_ == "compound" and c.i < verb.i and c.pos_ in {"NOUN", "PROPN"}]
         if self.dateline and any(c.i in self.dateline for c in found):
             found = [c for c in found if c.i not in self.dateline] or (
                 [self.dateline_subject] if self.dateline_subject is not None else []
@@ -704,6 +712,8 @@ class _Rules:
             # "accused Israel of assassinating X": the accused is the doer.
             holder = verb.head.head
             objects = [holder] if holder.dep_ in OBJECT_DEPS else [c for c in holder.children if c.dep_ in OBJECT_DEPS]
+            if objects and objects[0].lower_ in RELATIVE_PRONOUNS and holder.dep_ == "relcl":
+                return self._entity(holder.head, deep=False), False  # "the UAE, which Sudan accuses of arming the RSF"
             if objects:  # "convicted X, a ..., of murdering Y": the preposition hangs on the object
                 return self.entities(objects[0]), False
             patients = [c for c in holder.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
@@ -727,6 +737,9 @@ class _Rules:
                 objects = self._addressees(governor)
                 if objects:  # object control: "urged Russia to withdraw", "called on Russia to withdraw"
                     return self.entities(objects[0]), False
+            speech = self._speakers_second_act(verb)
+            if speech is not None:
+                return self.subjects(speech)
             subjects, governor_passive = self.subjects(governor)
             if not governor_passive:
                 return subjects, False
@@ -734,6 +747,20 @@ class _Rules:
                 # "Russia is said to have shelled Kharkiv", "the EU is expected to sanction Iran": the raised subject is the doer
                 return [a for c in governor.children if c.dep_ in PASSIVE_SUBJECT_DEPS for a in self.entities(c)], False
         return [], False
+
+    def _speakers_second_act(self, verb):
+        """The verb of saying a conjunct really hangs on, or None: in "X said the deployment was
+        defensive and rejected Y" the parser joins "rejected" to the reported "was", whose
+        subject names no actor; the rejection is the speaker's own second act."""
+        governor = verb.head
+        if verb.dep_ != "conj" or verb.pos_ != "VERB" or governor.dep_ != "ccomp" or governor.head.pos_ != "VERB":
+            return None
+        if governor.head.lemma_.lower() not in self.lexicon.cue("speech_verbs"):
+            return None
+        subjects = [c for c in governor.children if c.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+        if not subjects or any(self.entities(c) for c in subjects) or any(c.dep_ in ACTIVE_SUBJECT_DEPS for c in verb.children):
+            return None
+        return governor.head
 
     def objects(self, verb, passive: bool, *, deep: bool = False) -> list[Argument]:
         if passive:
@@ -839,7 +866,8 @@ class _Rules:
             if not slots["obj"] and not frame.object_nouns and "pobj" not in (frame.source, frame.target):
                 slots["obj"] = self.objects(verb, passive, deep=True)
                 rule = "verb-deep-object"
-            if frame.relation == "meetsWith" and not passive and not any(self._can_meet(n) for n in self._object_nouns(verb)):
+            met = self._object_nouns(verb) if frame.relation == "meetsWith" and not passive else []
+            if met and not any(self._can_meet(n) for n in met):
                 slots["obj"] = []  # "Japan hosted American missiles": things are not met
         if "pobj" in (frame.source, frame.target):
             slots["pobj"] = self.prepositional(verb, frame.prep or "")
@@ -953,6 +981,15 @@ class _Rules:
             owner = self.owner(noun)
             if owner is not None:
                 found.append(Argument(owner, OWNER_FACTOR))
+                continue
+            if noun.lemma_.lower() in MOBILE_TARGETS:
+                continue  # "rammed a vessel in the South China Sea": where a ship is is not what was hit
+            # "struck an energy facility in Kharkiv": the place the target stands in is hit
+            found += [
+                Argument(place, OWNER_FACTOR) for c in noun.children if c.dep_ == "prep" and c.lower_ == "in"
+                for p in c.children if p.dep_ == "pobj"
+                if (place := self.at(p.i)) is not None and place.type in (EntityType.LOCATION, EntityType.STATE)
+            ]
         return found
 
     def consequence_threats(self) -> Iterator[Candidate]:
@@ -1634,7 +1671,7 @@ class _Rules:
             if earlier is not None and earlier.relation == event.relation:
                 named = True
                 yield before  # "a US airstrike ... the strike"
-            elif before.pos_ == "VERB" and before.i not in governors and self._verb_frames(before, event.relation):
+            elif (before.pos_ == "VERB" or before.dep_ == "relcl") and before.i not in governors and self._verb_frames(before, event.relation):
                 if verbs_too:
                     yield before
                 else:
@@ -1649,7 +1686,7 @@ class _Rules:
         """Whom the event a definite event noun takes up was aimed at ("joined the strikes",
         "declined to join the condemnation")."""
         for antecedent in self._antecedent_events(noun, event):
-            if antecedent.pos_ == "VERB":
+            if antecedent.pos_ == "VERB" or antecedent.dep_ == "relcl":
                 targets = []
                 for frame in self._verb_frames(antecedent, event.relation):
                     passive = self.subjects(antecedent)[1]
@@ -1667,7 +1704,7 @@ class _Rules:
         """Who carried out the event a definite event noun takes up ("condemned the strike",
         "dismissed the criticism" after "Britain and France condemned ...")."""
         for antecedent in self._antecedent_events(noun, event):
-            if antecedent.pos_ == "VERB":
+            if antecedent.pos_ == "VERB" or antecedent.dep_ == "relcl":
                 agents, passive = self.subjects(antecedent)
             else:
                 agents, _ = self._event_agents(antecedent, event)
@@ -2029,6 +2066,8 @@ class _Rules:
             if attached is None and reading is not None and reading.type is EntityType.ORGANIZATION:
                 attached = reading
             if attached is None:
+                attached = self._organization_taken_up(described, organizations)
+            if attached is None:
                 return
         if attached is None:
             attached = next((m for m in organizations if 0 < m.start - based.i <= 8 and m.sentence == place.sentence), None)
@@ -2037,6 +2076,19 @@ class _Rules:
         conjoined = [self.at(c.i) for c in self.doc[attached.start : attached.end].root.conjuncts]
         for organization in [attached, *(m for m in conjoined if m is not None and m.type is EntityType.ORGANIZATION)]:
             yield Candidate(organization, "basedIn", place, "x-based", RULE_CONFIDENCE["x-based"], based.i)
+
+    def _organization_taken_up(self, noun, organizations: list[MentionSpan]) -> MentionSpan | None:
+        """"Siemens named a new chief ... the Munich-based engineering group": a definite noun of
+        organizations takes up the last organization that was a subject in its or the sentence
+        before ("The Commission fined Google. The Brussels-based regulator": the Commission)."""
+        title = self.title_of(noun)
+        if title is None or title.kind != "org" or not any(c.dep_ == "det" and c.lower_ in {"the", "this"} for c in noun.children):
+            return None
+        first = self.window_start(noun.i, 1)
+        return next((
+            m for m in reversed(organizations)
+            if first <= m.start and m.end <= noun.i and self.doc[m.start : m.end].root.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS
+        ), None)
 
     # ------------------------------------------------------------ modality
     def modality(self, trigger, *, threat: bool = False) -> Modality:
@@ -2101,7 +2153,8 @@ class _Rules:
                 break  # a relative clause or apposition is the writer's own statement
             if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in cues["concessive_marks"] for c in token.children):
                 break  # "X denies it, although a panel has reported that ...": the concession stands apart
-            link, clause, token = token.dep_, token, token.head
+            speech = self._speakers_second_act(token)
+            link, clause, token = ("conj", token, speech) if speech is not None else (token.dep_, token, token.head)
             came_through_preposition = link in {"pobj", "prep", "pcomp"}
             if came_through_preposition:
                 link = "conj"

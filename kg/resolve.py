@@ -245,8 +245,9 @@ def _fields(record) -> dict:
 
 
 def best_name(names: Iterable[str]) -> str:
-    """The fullest of several names: most words, then longest, then first in order."""
-    return min(names, key=lambda n: (-len(n.split()), -len(n), n))
+    """The fullest of several names: most words, then longest, then as usually written
+    ("Munich" over a dateline's "MUNICH"), then first in order."""
+    return min(names, key=lambda n: (-len(n.split()), -len(n), n.isupper() and len(n) > 4, n))
 
 
 def name_tokens(name: str) -> tuple[str, ...]:

@@ -7,6 +7,23 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # a strike on a fixed target hits the place it stands in
+    ("Russian missiles struck an energy facility in Kharkiv.", {("Russia", "attacks", "Kharkiv", A)}),
+    ("Israel bombed a hospital in Gaza City.", {("Israel", "attacks", "Gaza City", A)}),
+    # the object of a relative clause accused of an act is its doer; the charge taken up is the accuser's;
+    # a subject the parser compounded with the verb
+    ("The United Arab Emirates, which Sudan's government accuses of arming the RSF, has rejected the charge.",
+     {("Sudan", "accuses", "United Arab Emirates", A), ("United Arab Emirates", "aids", "RSF", R),
+      ("United Arab Emirates", "rejects", "Sudan", A)}),
+    # "fined" (spaCy's lemma: "fin") is the verb fine; the fine is the fining body's act
+    ("The European Commission fined Google on Tuesday. Senator Maria Cantwell criticized the fine as protectionism.",
+     {("European Commission", "sanctions", "Google", A), ("Maria Cantwell", "criticizes", "European Commission", A)}),
+    # "the X-based regulator": the organization last a subject
+    ("The European Commission fined Google on Tuesday. The Brussels-based regulator said the firm had favoured its service.",
+     {("European Commission", "basedIn", "Brussels", A)}),
+    # a speaker's second act the parser hung on the reported clause
+    ("Yoshimasa Hayashi said the deployment was defensive and rejected China's protest.",
+     {("Yoshimasa Hayashi", "rejects", "China", A)}),
     # a formal protest or a summoned envoy: disapproval of the envoy's state
     ("China on Monday lodged a protest with Japan over the deployment.", {("China", "criticizes", "Japan", A)}),
     ("Beijing had summoned the Japanese ambassador.", {("China", "criticizes", "Japan", A)}),
@@ -298,6 +315,12 @@ NOT_FOUND = [
      {("Russia", "criticizes", "Rosmar Energy", A)}),
     ("London will keep up the pressure until Moscow helps Kyiv. Beijing criticized the move.",
      {("China", "criticizes", "Russia", A)}),
+    # a reported clause whose subject is an actor keeps its conjunct
+    ("Hayashi said Japan was ready and accused Beijing of hypocrisy.", {("Hayashi", "accuses", "China", A)}),
+    ("The European Commission fined Google on Tuesday. The Brussels-based regulator said the firm had favoured its service.",
+     {("Google", "basedIn", "Brussels", A)}),
+    # where a ship is is not what a strike on it hits
+    ("Chinese coast guard vessels rammed a supply boat in the South China Sea.", {("China", "attacks", "South China Sea", A)}),
     # things hosted are not met
     ("Japan hosted American missiles.", {("Japan", "meetsWith", "United States", A)}),
     ("Japan hosted American troops.", {("Japan", "meetsWith", "United States", A)}),

@@ -68,6 +68,8 @@ def test_acronyms_are_all_capital_letters(name, expected):
     (["Putin", "Vladimir Putin"], "Vladimir Putin"),
     (["US Navy", "U.S. Navy"], "U.S. Navy"),
     (["Abe", "Bob"], "Abe"),
+    (["MUNICH", "Munich"], "Munich"),  # a dateline's capitals lose a tie
+    (["NATO", "Nato"], "NATO"),  # an acronym is written in capitals
 ])
 def test_best_name_has_most_words_then_most_characters(names, expected):
     assert best_name(names) == expected
