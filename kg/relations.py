@@ -488,6 +488,9 @@ class _Rules:
             if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in speech:
                 continue
             speakers = [self.at(c.i) for c in self.subject_children(clause.head)]
+            if lower in THING_PRONOUNS and not any(speakers):
+                # "Sudan's army said it had recaptured ...": the body's state or organization speaks
+                speakers = [a.mention for c in self.subject_children(clause.head) for a in self._entity(c, deep=False)]
             speakers = [m for m in speakers if m is not None and m.type in wanted]
             if len(speakers) == 1:
                 speaker = speakers[0]

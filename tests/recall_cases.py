@@ -7,6 +7,10 @@ from __future__ import annotations
 A, H, N, R = "asserted", "hypothetical", "negated", "reported"
 
 CASES = [
+    # taking ground from a foe attacks it; "it" in a body's reported clause is the body's state
+    ("Sudan's army said on Sunday it had recaptured the town of Bara from the Rapid Support Forces.",
+     {("Sudan", "attacks", "Rapid Support Forces", R)}),
+    ("Ukrainian troops retook the village from Russian forces.", {("Ukraine", "attacks", "Russia", A)}),
     # a strike on a fixed target hits the place it stands in
     ("Russian missiles struck an energy facility in Kharkiv.", {("Russia", "attacks", "Kharkiv", A)}),
     ("Israel bombed a hospital in Gaza City.", {("Israel", "attacks", "Gaza City", A)}),
