@@ -167,7 +167,7 @@ class _EntityBuilder:
         if organ is not None:
             return self._state(span, text, organ)  # "the Russian Foreign Ministry" speaks for Russia
         seat = self.gazetteer.seat(text)
-        if seat is not None and (not self.gazetteer.is_capital_city(text) or (_acts(span, self.lexicon.event_nouns) and not _dateline(span))):
+        if seat is not None and (not self.gazetteer.is_capital_city(text) or (_acts(span, self.lexicon.event_nouns) and not self._in_dateline(span))):
             return self._state(span, text, seat)
         if organization is not None and label in PLACE_LABELS | {"ORG", "NORP", "PERSON"}:
             self.names[organization.key] = organization.name
@@ -243,6 +243,12 @@ class _EntityBuilder:
         if label == "PERSON" and self._place_read_as_person(span, text):
             return "GPE", True  # "in Heuchelheim", "smoke hung over Boise", "in Gyandzha" tagged as a person
         return label, False
+
+    def _in_dateline(self, span) -> bool:
+        """Inside the document's dateline ("MINSK, March 18 (Agency) -"): where the story
+        was filed, never an actor."""
+        found = self.dateline
+        return found is not None and found.start <= span.start and span.end <= found.stop
 
     def _dateline_agency(self, span) -> bool:
         agency = self.dateline.agency if self.dateline is not None else None
@@ -1011,15 +1017,6 @@ def _agency_name(span) -> bool:
     if not words or any(t.is_lower for t in words):
         return False
     return len(words) > 1 or words[0].is_upper or any(t.ent_type_ == "ORG" for t in words)
-
-
-def _dateline(span) -> bool:
-    """"MINSK, March 18 (Agency) -", "TBILISI -": a place in capitals opening a line,
-    followed by a comma, a dash or a bracket, is where the story was filed, never an actor."""
-    doc = span.doc
-    opens_line = span.start == 0 or "\n" in doc[span.start - 1].text_with_ws or doc[span.start - 1].is_space
-    following = doc[span.end].text if span.end < len(doc) else ""
-    return opens_line and span.text.isupper() and following in {",", "(", *SEPARATING_DASHES}
 
 
 def _after_locative(span, prepositions: frozenset[str] = LOCATIVES, after_nouns: frozenset[str] = LOCATIVES_AFTER_NOUNS) -> bool:

@@ -209,6 +209,9 @@ def test_a_name_s_extent_leaves_out_dashes_and_titles(text, labels, expected):
     ("MINSK, March 18 (Agency) - Russia and Belarus signed an agreement.", {"MINSK": "GPE", "Russia": "GPE", "Belarus": "GPE"},
      {"MINSK": "Location"}),
     ("Minsk signed an agreement with Moscow.", {"Minsk": "GPE", "Moscow": "GPE"}, {"Minsk": "State"}),
+    # the document's dateline after its headline; a capital acting in the story is its state
+    ("Talks stall\n\nMOSCOW, March 3 (Andes Wire) - Kyiv warned Minsk on Monday.",
+     {"MOSCOW": "GPE", "Kyiv": "GPE", "Minsk": "GPE"}, {"MOSCOW": "Location", "Kyiv": "State"}),
     # read by its form where the tagger misreads the capitals: every place, a named agency
     ("Talks stall\n\nKUALA LUMPUR - When Thai troops fought, Malaysia mediated.", {"KUALA": "ORG", "Malaysia": "GPE"},
      {"KUALA LUMPUR": "Location", "KUALA": None, "Malaysia": "State"}),
