@@ -135,7 +135,7 @@ class _EntityBuilder:
         text = _surface(span.text)
         if not text or not any(c.isalpha() for c in text):
             return None
-        if _common_word_opening_a_sentence(span) and not self._known_name(text):
+        if common_word_opening_a_sentence(span) and not self._known_name(text):
             return None
         organization = self._organization(span, text)
         label, certain = self._label(span, text, organization)
@@ -832,10 +832,11 @@ def settled_type(mentions: list[MentionSpan]) -> EntityType:
     return max(counts, key=lambda t: (counts[t], -TYPE_PRECEDENCE.index(t)))
 
 
-def _common_word_opening_a_sentence(span) -> bool:
-    """"Gunmen shot ...", "Much depends on ...", "Outside powers ...": one capitalised word
-    opening a sentence that the tagger reads as a common word, not a proper noun. (A
-    name the gazetteers know stays: "Turkey offers ...".)"""
+def common_word_opening_a_sentence(span) -> bool:
+    """"Gunmen shot ...", "Much depends on ...", "Fed up with ...", "Meta-analysis shows ...":
+    one capitalised word opening a sentence that the tagger reads as a common word, not a
+    proper noun: a capital there says nothing. (Callers keep the names they know: "Turkey
+    offers ...".) Used for the tagger's entities and for the gazetteer matcher's names."""
     token = span[0]
     if len(span) != 1 or not token.is_sent_start or not token.is_title or token.tag_ in {"NNP", "NNPS"} or token.pos_ == "PROPN":
         return False

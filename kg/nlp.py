@@ -178,12 +178,14 @@ class GazetteerMatcher:
         from spacy.tokens import Span
         from spacy.util import filter_spans
 
+        from kg.entities import common_word_opening_a_sentence
+
         matches = filter_spans(Span(doc, start, end, label=label) for label, start, end in self.matcher(doc))
         entities = list(doc.ents)
         for match in matches:
             overlapping = [e for e in entities if e.start < match.end and match.start < e.end]
-            if not overlapping and _common_word_opening_a_sentence(match):
-                continue
+            if not overlapping and match.label_ == "ORG" and common_word_opening_a_sentence(match):
+                continue  # "Fed up with ...": the word; a state's name stays ("Turkey offers ...")
             covers = all(match.start <= e.start and e.end <= match.end for e in overlapping)
             if not overlapping or (covers and all(len(match) > len(e) for e in overlapping)):
                 entities = [e for e in entities if e not in overlapping] + self._pieces(match, overlapping)
@@ -435,14 +437,6 @@ def _token_tests(spec: dict, ids: dict) -> tuple[tuple[int, str, object], ...] |
         else:
             return None
     return tuple(tests)
-
-
-def _common_word_opening_a_sentence(span) -> bool:
-    """"Fed up with ...", "Meta-analysis shows ...": a capital at a sentence's start says
-    nothing, so a one-word organization name there that the model neither tagged nor read
-    as a proper noun is the ordinary word. (States are kept: "Turkey offers ..." is the state.)"""
-    token = span[0]
-    return span.label_ == "ORG" and len(span) == 1 and token.is_sent_start and not token.is_upper and token.pos_ != "PROPN"
 
 
 def chunk_spans(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int]]:
