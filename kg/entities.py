@@ -211,6 +211,9 @@ class _EntityBuilder:
             return "ORG", True  # "Xinhua said" tagged as a person: the whole name is a known organization's
         known_place = self._known_place(text)
         around = context_category(span, self.lexicon)
+        if around is Context.TRADE:
+            # "Ana Kovach, a market trader" is the trader; "potash producer Belaruskali" the producer
+            around = Context.PERSON if label == "PERSON" and self._name_shaped(text) else Context.ORGANIZATION
         if label == "PERSON" and self._organization_word_before(span):
             return "ORG", True  # "the aid group Hope Convoy": a first name does not make a group a person
         if label == "PERSON" and around in (Context.EMPLOYER, Context.ORGANIZATION) and self._person_like(text):
@@ -272,13 +275,16 @@ class _EntityBuilder:
     def _person_like(self, text: str) -> bool:
         """Two to four capitalised words that start with a known first name and hold no
         organization or place word: "Fred Coe", not "Bradley First Air"."""
+        return self._name_shaped(text) and gender_of(text.split()[0]) != "unknown"
+
+    def _name_shaped(self, text: str) -> bool:
+        """Two to four capitalised words with no organization or place word: a person's
+        name's shape ("Fred Coe", "Ana Kovach"), whatever its first name."""
         words = text.split()
         if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
             return False
         lowered = {w.lower().strip(",") for w in words}
-        if lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words")):
-            return False
-        return gender_of(words[0]) != "unknown"
+        return not lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words"))
 
     def _name_ending(self, text: str) -> str | None:
         """"ORG" or "GPE" for a name of several words that ends in an organization, a
@@ -1041,6 +1047,7 @@ class Context(Enum):
     PLACE = "place"  # "the town of Bint Jbeil", "the Kerem Shalom crossing", "Lazio province"
     EMPLOYER = "employer"  # "manager of Bradley First Air", "Edison spokesman", "Greenland's premier"
     RESIDENT = "resident"  # the noun "citizen", "resident", "native": a person, of a place
+    TRADE = "trade"  # "a market trader", "potash producer": a person or a business, by the name's shape
 
 
 # Kinds of title (titles.csv) that are posts people hold; a post's holder is a person and
@@ -1066,7 +1073,7 @@ def noun_category(token, lexicon: Lexicon) -> Context | None:
     if "place" in kinds or lemma in lexicon.cue("place_nouns") or word in lexicon.cue("place_nouns"):
         return Context.PLACE
     if "org" in kinds:
-        return Context.ORGANIZATION
+        return Context.TRADE if word in lexicon.cue("trade_nouns") or lemma in lexicon.cue("trade_nouns") else Context.ORGANIZATION
     return None
 
 
@@ -1087,7 +1094,7 @@ def context_category(span, lexicon: Lexicon) -> Context | None:
                 return Context.PERSON if kind is Context.RESIDENT else kind  # "Greenland, a territory"
         if child.dep_ == "compound" and child.i < span.start and not _hyphenated(child):
             kind = noun_category(child, lexicon)  # "producer Belaruskali"; not "state Supreme Court", "28-member Opera"
-            if kind in (Context.PERSON, Context.RESIDENT, Context.ORGANIZATION):
+            if kind in (Context.PERSON, Context.RESIDENT, Context.ORGANIZATION, Context.TRADE):
                 return Context.PERSON if kind is Context.RESIDENT else kind
     # The second of conjoined names stands where the first does: "Calcasieu and Cameron parishes".
     anchor, start = root, span.start

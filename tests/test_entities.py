@@ -46,6 +46,10 @@ def types(text: str, labels: dict[str, str]) -> dict[str, str]:
 CONTEXT_CASES = [
     # a category noun in front of the name or in apposition says what it is
     ("Belarusian potash producer Belaruskali was sanctioned on Tuesday.", {"Belaruskali": "PERSON"}, {"Belaruskali": "Organization"}),
+    # ... a noun of a trade that people and businesses both ply leaves a person's name a person
+    ("\"Prices doubled,\" said Oyelaran Adebayo, a market trader in the old town.", {"Oyelaran Adebayo": "PERSON"},
+     {"Oyelaran Adebayo": "Person"}),
+    ("Grain trader Norvalo Commodities Ltd was fined.", {"Norvalo Commodities Ltd": "PERSON"}, {"Norvalo Commodities Ltd": "Organization"}),
     ("Composer Zubin Talwar was born in Mumbai.", {"Zubin Talwar": "ORG"}, {"Zubin Talwar": "Person"}),
     # ... an organization word in front outweighs a first name ("Hope"), a post in front does not
     ("He delivered food for the aid group Hope Convoy until May.", {"Hope Convoy": "PERSON"}, {"Hope Convoy": "Organization"}),
