@@ -241,8 +241,10 @@ class _EntityBuilder:
                 return kind, True
         if label == "ORG" and self.gazetteer.is_place(text) and not organization:
             return "GPE", True  # "Boise" tagged as an organization
-        if label in {"ORG", "GPE", "LOC"} and (self._looks_like_person(span, text) or self._titled_person(span)):
-            return "PERSON", True  # "Marie Magdefrau Ferraro", "(Secretary of) State Marco Rubio" tagged as an organization
+        if label in {"ORG", "GPE", "LOC"} and not _modifies_common_noun(span) and (self._looks_like_person(span, text) or self._titled_person(span)):
+            # "Marie Magdefrau Ferraro", "(Secretary of) State Marco Rubio" tagged as an organization;
+            # not "the Sabine Pass station", "the Rocky Flats plant": a name in front of a thing's noun
+            return "PERSON", True
         if label == "PERSON" and self._place_read_as_person(span, text):
             return "GPE", True  # "in Heuchelheim", "smoke hung over Boise", "in Gyandzha" tagged as a person
         return label, False
@@ -275,7 +277,10 @@ class _EntityBuilder:
     def _person_like(self, text: str) -> bool:
         """Two to four capitalised words that start with a known first name and hold no
         organization or place word: "Fred Coe", not "Bradley First Air"."""
-        return self._name_shaped(text) and gender_of(text.split()[0]) != "unknown"
+        first = text.split()[0] if text.split() else ""
+        if first.lower().rstrip(".") in self.lexicon.cue("honorifics") or first.lower() in self.lexicon.titles:
+            return False  # "General Electric": a title, though "General" is a first name too
+        return self._name_shaped(text) and gender_of(first) != "unknown"
 
     def _name_shaped(self, text: str) -> bool:
         """Two to four capitalised words with no organization or place word: a person's
@@ -284,7 +289,7 @@ class _EntityBuilder:
         if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
             return False
         lowered = {w.lower().strip(",") for w in words}
-        return not lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words"))
+        return not lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words") | self.lexicon.cue("facility_words"))
 
     def _name_ending(self, text: str) -> str | None:
         """"ORG" or "GPE" for a name of several words that ends in an organization, a
@@ -1122,6 +1127,14 @@ def context_category(span, lexicon: Lexicon) -> Context | None:
         if {t.kind for t in titles} & POSSESSIVE_POSTS:
             return Context.EMPLOYER
     return None
+
+
+def _modifies_common_noun(span) -> bool:
+    """The name is compounded into a lower-case noun after it: "the Sabine Pass station",
+    "the General Electric plant"; a person's name is seldom one the tagger took for a place
+    or an organization."""
+    root = span.root
+    return root.dep_ in {"compound", "nmod"} and root.head.i >= span.end and root.head.pos_ == "NOUN" and root.head.is_lower
 
 
 def _hyphenated(token) -> bool:

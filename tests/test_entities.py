@@ -106,6 +106,12 @@ NAME_ENDING_CASES = [
     ("He holds a doctorate from Virginia Tech.", {"Virginia Tech": "ORG"}, {"Virginia Tech": "Organization"}),
     ("He owned the radio station Celeste FM.", {"Celeste FM": "ORG"}, {"Celeste FM": "Organization"}),
     ("Marie Magdefrau Ferraro won the seat.", {"Marie Magdefrau Ferraro": "ORG"}, {"Marie Magdefrau Ferraro": "Person"}),
+    ("A survey by the private Delgado-Ruiz Firm found little support.", {"Delgado-Ruiz Firm": "PERSON"},
+     {"Delgado-Ruiz Firm": "Organization"}),
+    # ... but not a facility's name, a title for a first name, or a name in front of a thing's noun
+    ("Refugees will stay at the Morgan Farm, a church camp, until May.", {"Morgan Farm": "LOC"}, {"Morgan Farm": "Location"}),
+    ("Workers left the General Dynamics plant on Friday.", {"General Dynamics": "ORG"}, {"General Dynamics": "Organization"}),
+    ("The boat sank near the Lyle Ferry station at dawn.", {"Lyle Ferry": "LOC"}, {"Lyle Ferry": "Location"}),
 ]
 
 
