@@ -149,7 +149,7 @@ class _EntityBuilder:
     def _typed_mention(self, span, text: str, label: str, organization) -> MentionSpan | None:
         if label == "PERSON":
             name, dropped = _person_name(span, self.lexicon)
-            if not name or name.islower():
+            if not name or name.islower() or self._title_of_next_person(span):
                 return None
             key = "person:" + normalize(name)
             if dropped:
@@ -181,6 +181,14 @@ class _EntityBuilder:
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
         return None
 
+    def _title_of_next_person(self, span) -> bool:
+        """"Sgt." + "Frank Martinez" tagged as two people: a title alone, right before the
+        name it goes with, is no one's name."""
+        if not all(t.is_punct or self._is_title_word(t) for t in span):
+            return False
+        following = span.end + (span.end < len(self.doc) and self.doc[span.end].text == ".")
+        return self.labels_at.get(following) == "PERSON" and not any(e.start < following < e.end for e in self.doc.ents)
+
     def _without_trailing_title(self, span):
         """"Coast Guard Lt. Steve Hardy" read as "Coast Guard Lt" and a person: the title
         in front of a name is neither the organization's nor a name."""
@@ -203,6 +211,8 @@ class _EntityBuilder:
         of Bint Jbeil" is a place and "manager of Bradley First Air" works for an organization.
         The flag says whether such evidence decided, or the tagger's label alone."""
         label = span.label_
+        if label == "NORP" and self.gazetteer.state(text) is None and self.gazetteer.is_place(text):
+            label = "GPE"  # "a Memphis native" tagged as a nationality
         if label not in PLACE_LABELS | {"PERSON", "ORG"}:
             return label, False
         if self._dateline_agency(span):
@@ -594,6 +604,28 @@ class _EntityBuilder:
                 end = i + 1
             i += 1
         return end
+
+    def split_titled_person(self, span) -> list:
+        """"Illinois Sen. Paul Simon" read as one organization or place is two: the place or
+        body in front of a person's title, and the person the title names (typed as a person
+        from the title on, which _person_name drops)."""
+        from spacy.tokens import Span
+
+        if span.label_ not in PLACE_LABELS | {"ORG", "NORP"} or self._organization(span, span.text) is not None:
+            return [span]
+        doc = span.doc
+        for token in span[1:-1]:
+            if not self._is_post_word(token):
+                continue
+            name, _ = _person_name(doc[token.i : span.end], self.lexicon)
+            if not self._person_like(name):
+                return [span]
+            front = doc[span.start : token.i]
+            if all(self._is_title_word(t) or t.is_punct for t in front):
+                return [span]  # "Field Marshal Asim Munir": all of it is the title
+            label = "GPE" if self._known_place(front.text) else span.label_
+            return [Span(doc, span.start, token.i, label=label), Span(doc, token.i, span.end, label="PERSON")]
+        return [span]
 
     def split_qualified_place(self, span) -> list:
         """"Aiken, S.C." read as one place is two: the town and its state or country
@@ -1172,7 +1204,10 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     """Type, merge and index the entities of a parsed document."""
     builder = _EntityBuilder(doc, gazetteer, lexicon)
     entities = with_dateline(doc.ents, builder.dateline)
-    spans = [piece for span in builder.continued_organizations(entities) for part in split_at_dashes(span) for piece in builder.split_qualified_place(part)]
+    spans = [
+        piece for span in builder.continued_organizations(entities) for part in split_at_dashes(span)
+        for titled in builder.split_titled_person(part) for piece in builder.split_qualified_place(titled)
+    ]
     mentions = [m for m in (builder.classify(span) for span in spans) if m is not None]
     mentions += builder.propagate(mentions)
     builder.retype_surnames(mentions)

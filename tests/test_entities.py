@@ -122,6 +122,8 @@ def test_the_words_of_a_name_type_it(text, labels, expected):
 
 
 PLACE_READ_AS_PERSON_CASES = [
+    # a town tagged as a nationality
+    ("The prize went to Dana Kerr, a Tulsa native.", {"Dana Kerr": "PERSON", "Tulsa": "NORP"}, {"Tulsa": "Location"}),
     # a known place needs a place's syntax: a locative, a place after a comma, a conjoined place
     ("Smoke from the fires hung over Boise on Monday.", {"Boise": "PERSON"}, {"Boise": "Location"}),
     ("Greenpeace's Amsterdam headquarters was raided.", {"Greenpeace": "ORG", "Amsterdam": "PERSON"}, {"Amsterdam": "Location"}),
@@ -206,6 +208,14 @@ EXTENT_CASES = [
     ("An Wang developed the memory device.", {"An Wang": "PERSON"}, {"An Wang": "Person"}),
     # the end of a title in front of a person's name is not the name's
     ("Secretary of State Marco Rubio called the attack reckless.", {"State Marco Rubio": "ORG"}, {"Marco Rubio": "Person"}),
+    # a place or body, a person's title and a name read as one: the place, and the person the title names
+    ("Voters may yet upset Oregon Sen. Dale Whitcomb in May.", {"Oregon Sen. Dale Whitcomb": "ORG"},
+     {"Oregon": "Location", "Dale Whitcomb": "Person", "Oregon Sen. Dale Whitcomb": None}),
+    ("The talks were led by Field Marshal Tomas Varga on Friday.", {"Field Marshal Tomas Varga": "ORG"},
+     {"Tomas Varga": "Person", "Field": None}),
+    # a title alone, tagged as a person right before the name it goes with, is no name
+    ("The car was found, according to Sgt. Lena Ortiz of the traffic unit.", {"Sgt.": "PERSON", "Lena Ortiz": "PERSON"},
+     {"Sgt": None, "Sgt.": None, "Lena Ortiz": "Person"}),
 ]
 
 
