@@ -226,6 +226,10 @@ class _EntityBuilder:
             around = Context.PERSON if label == "PERSON" and self._name_shaped(text) else Context.ORGANIZATION
         if label == "PERSON" and self._organization_word_before(span):
             return "ORG", True  # "the aid group Hope Convoy": a first name does not make a group a person
+        if label in {"GPE", "LOC"} and around is Context.EMPLOYER and not (organization or known_place) and self._name_ending(text) == "ORG":
+            return "ORG", True  # "head of the Ballistic Missile Development Organization"; not "died at Shands Hospital"
+        if label == "ORG" and not organization and self._name_ending(text) is None and self._among_places(span):
+            return "GPE", True  # "to Fordow or Natanz", "camps around Cox's Bazar" tagged as organizations
         if label == "PERSON" and around in (Context.EMPLOYER, Context.ORGANIZATION) and self._person_like(text):
             return label, True  # "Fred Coe, a director-producer", "author of Rip Van Winkle": a first name is stronger
         if around is Context.EMPLOYER:
@@ -310,7 +314,7 @@ class _EntityBuilder:
         if len(words) < 2 or gender_of(words[0]) != "unknown":
             return None
         last = words[-1].lower()
-        head = next((w.lower() for w, after in zip(words, words[1:]) if after == "of"), last)  # "Palace of Independence"
+        head = next((w.lower() for w, after in zip(words, words[1:]) if after in {"of", "for"}), last)  # "Palace of Independence"
         if last in self.lexicon.cue("facility_words") or head in self.lexicon.cue("facility_words"):
             return "FAC"
         if last in self.lexicon.cue("organization_words"):
@@ -399,6 +403,16 @@ class _EntityBuilder:
         before = self.doc[root.head.i - 1]
         company = next((e for e in self.doc.ents if e.label_ == "ORG" and e.end - 1 == before.i), None)
         return company is not None and before.lower_.rstrip(".") in self.lexicon.cue("company_suffixes")
+
+    def _among_places(self, span) -> bool:
+        """Conjoined with a place the tagger found ("Fordow or Natanz"), or the object of a
+        preposition that only places take ("around Cox's Bazar", "across the Line of Control")."""
+        root = span.root
+        partners = [root.head] if root.dep_ == "conj" else []
+        partners += [c for c in root.children if c.dep_ == "conj"]
+        if any(self.labels_at.get(t.i) in PLACE_LABELS for t in partners):
+            return True
+        return _after_locative(span, PLACE_ONLY_PREPOSITIONS, frozenset())
 
     def _place_syntax(self, span) -> bool:
         """"south of Jamestown", "Fort Hamilton, Brooklyn", "Bratislava and Budapest"."""
@@ -918,6 +932,7 @@ LOCATIVES = frozenset({"in", "near", "outside", "into", "over", "across", "aroun
 LOCATIVES_AFTER_NOUNS = LOCATIVES | {"at", "from", "to"}
 LOCATIVES_FOR_UNKNOWN_NAMES = frozenset({"in", "near", "outside", "inside", "throughout"})
 STRONG_LOCATIVES = frozenset({"in", "near", "outside", "into"})
+PLACE_ONLY_PREPOSITIONS = frozenset({"near", "around", "across", "throughout"})  # not "inside" (the party), "outside" (the bank)
 CARDINAL_DIRECTIONS = frozenset({"north", "south", "east", "west"})
 DIRECTIONS = CARDINAL_DIRECTIONS | {"northeast", "northwest", "southeast", "southwest"}
 REGION_QUALIFIERS = DIRECTIONS | {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "inner", "outer"}

@@ -121,6 +121,23 @@ def test_the_words_of_a_name_type_it(text, labels, expected):
     assert {name: found.get(name) for name in expected} == expected
 
 
+PLACE_OR_ORGANIZATION_CASES = [
+    # a place tagged as an organization: conjoined with a place, or after a preposition only places take
+    ("Inspectors have not visited Arak or Darkhovin since March.", {"Arak": "GPE", "Darkhovin": "ORG"}, {"Darkhovin": "Location"}),
+    ("Fishermen moved their boats around Kessel Point at dusk.", {"Kessel Point": "ORG"}, {"Kessel Point": "Location"}),
+    # an organization tagged as a place: what a post is of, ending in an organization word; not any place so named
+    ("Ana Ruiz, the head of the Coastal Survey Organization, resigned.", {"Coastal Survey Organization": "LOC"},
+     {"Coastal Survey Organization": "Organization"}),
+    ("He died at Marlow Hospital in Leeds.", {"Marlow Hospital": "GPE", "Leeds": "GPE"}, {"Marlow Hospital": "Location"}),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), PLACE_OR_ORGANIZATION_CASES, ids=[c[0][:40] for c in PLACE_OR_ORGANIZATION_CASES])
+def test_a_place_and_an_organization_mistaken_for_each_other(text, labels, expected):
+    found = types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
+
+
 PLACE_READ_AS_PERSON_CASES = [
     # a town tagged as a nationality
     ("The prize went to Dana Kerr, a Tulsa native.", {"Dana Kerr": "PERSON", "Tulsa": "NORP"}, {"Tulsa": "Location"}),
