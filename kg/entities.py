@@ -593,31 +593,44 @@ class _EntityBuilder:
             if span.start < inside:
                 continue  # a piece of a name continued before it
             end = self._continuation(span)
-            result.append(span if end is None else Span(doc, span.start, end, label="ORG"))
+            result.append(span if end is None else Span(doc, span.start, end, label=span.label_))
             inside = max(inside, end or 0)
         return result
 
     def _continuation(self, span) -> int | None:
         """Where an organization's name cut after its organization word ends, or None."""
         doc = self.doc
-        last = span[-1].lower_.rstrip(".")
-        if span.label_ != "ORG" or span.kb_id_ or last not in self.lexicon.cue("organization_words") or last in self.lexicon.cue("company_suffixes"):
-            return None  # not "Keen Corp. of New York": a company's home
-        if self._organization(span, span.text) is not None or span.end + 1 >= len(doc) or doc[span.end].lower_ not in {"of", "for", "on"}:
+        if span.end + 1 >= len(doc):
             return None
+        if self._place_name_cut(span):
+            continued = {None}  # "Great Hall" + "of the People": only words the tagger left untagged
+        else:
+            last = span[-1].lower_.rstrip(".")
+            if span.label_ != "ORG" or span.kb_id_ or last not in self.lexicon.cue("organization_words") or last in self.lexicon.cue("company_suffixes"):
+                return None  # not "Keen Corp. of New York": a company's home
+            if self._organization(span, span.text) is not None or doc[span.end].lower_ not in {"of", "for", "on"}:
+                return None
+            continued = {None, "ORG"}
         # the continuation: capitalised words the tagger left untagged or read as an organization,
         # never a place, a date or a person it tagged ("Supreme Court of Canada", "on Thursday")
         i = span.end + 1
         if doc[i].lower_ == "the":
             i += 1
         end = None
-        while i < len(doc) and self.labels_at.get(i, "ORG") == "ORG" and (
+        while i < len(doc) and self.labels_at.get(i) in continued and (
             doc[i].is_title or doc[i].is_upper or (doc[i].lower_ in {"and", "of", "for", "the"} and end is not None)
         ):
             if doc[i].is_title or doc[i].is_upper:
                 end = i + 1
             i += 1
         return end
+
+    def _place_name_cut(self, span) -> bool:
+        """A building's or a site's name the tagger cut before its "of" ("Great Hall" of "the
+        Great Hall of the People", "Esplanade" of "Esplanade of Ministries"); not a place the
+        gazetteers know ("Gulf", "Bay of Bengal" is continued only by untagged words anyway)."""
+        doc = self.doc
+        return span.label_ in {"LOC", "FAC"} and doc[span.end].lower_ == "of" and span[-1].is_title and not self._known_place(span.text)
 
     def split_titled_person(self, span) -> list:
         """"Illinois Sen. Paul Simon" read as one organization or place is two: the place or
@@ -650,6 +663,9 @@ class _EntityBuilder:
         if span.label_ not in PLACE_LABELS or len(commas) != 1 or commas[0] in (span.start, span.end - 1):
             return [span]
         container = span.doc[commas[0] + 1 : span.end]
+        if self._person_like(container.text) and not self._known_place(container.text):
+            # "Its ambassador in Sarajevo, Igor Kalabukhov, said": a place and the person after it
+            return [Span(span.doc, span.start, commas[0], label=span.label_), Span(span.doc, container.start, container.end, label="PERSON")]
         if not (self.gazetteer.is_place(container.text) or self.gazetteer.state(container.text)):
             return [span]
         return [Span(span.doc, span.start, commas[0], label=span.label_), Span(span.doc, container.start, container.end, label="GPE")]

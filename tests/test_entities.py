@@ -214,6 +214,13 @@ EXTENT_CASES = [
      {"Senate Committee on Veterans Affairs": "Organization"}),
     ("He leads the Carnegie Foundation for the Advancement of Teaching.", {"Carnegie Foundation": "ORG"},
      {"Carnegie Foundation for the Advancement of Teaching": "Organization"}),
+    # ... and so does a building's or site's name cut before its "of", by words the tagger left untagged
+    ("The envoys met at the Grand Pavilion of the Republic on Monday.", {"Grand Pavilion": "FAC"},
+     {"Grand Pavilion of the Republic": "Location"}),
+    ("Ships sailed into the Gulf of Aden on Friday.", {"Gulf": "LOC", "Aden": "GPE"}, {"Gulf": "Location", "Gulf of Aden": None}),
+    # a place and the person named after it, read as one: two
+    ("Its envoy in Tirana, Pavel Dorin, said talks would resume.", {"Tirana, Pavel Dorin": "GPE"},
+     {"Tirana": "Location", "Pavel Dorin": "Person"}),
     # ... but not over a place, a date or a company's home
     ("The Supreme Court of Canada ruled on Thursday.", {"Supreme Court": "ORG", "Canada": "GPE", "Thursday": "DATE"},
      {"Supreme Court": "Organization", "Canada": "State"}),
