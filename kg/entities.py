@@ -154,9 +154,9 @@ class _EntityBuilder:
             key = "person:" + normalize(name)
             if dropped:
                 self.extra_aliases[key].append(_surface(span.text))
-            elif span.start > 0 and self._is_title_word(self.doc[span.start - 1]):
-                # "President Lincoln": gold sets and readers often name people with their title.
-                self.extra_aliases[key].append(f"{self.doc[span.start - 1].text} {name}")
+            elif (title := self._title_before(span.start)) is not None:
+                # "President Lincoln", "Sgt. Frank Martinez": gold sets and readers often name people with their title.
+                self.extra_aliases[key].append(self.doc[title : span.end].text)
             return self._mention(span, name, EntityType.PERSON, key, start=span.start + dropped)
         state = self.gazetteer.state(text)
         if state is not None and label in PLACE_LABELS | {"NORP", "ORG"}:
@@ -180,6 +180,14 @@ class _EntityBuilder:
         if label == "ORG":
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
         return None
+
+    def _title_before(self, start: int) -> int | None:
+        """Where the title right before a name starts ("President" of "President Lincoln",
+        "Sgt" "." of "Sgt. Frank Martinez" with its full stop split off), or None."""
+        i = start - 1
+        if i > 0 and self.doc[i].text == "." and not self.doc[i - 1].whitespace_:
+            i -= 1
+        return i if i >= 0 and self._is_title_word(self.doc[i]) else None
 
     def _title_of_next_person(self, span) -> bool:
         """"Sgt." + "Frank Martinez" tagged as two people: a title alone, right before the

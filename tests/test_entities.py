@@ -388,3 +388,16 @@ def test_a_shorter_name_of_a_person_is_that_person(text, labels, expected):
 def test_a_first_name_before_a_conjoined_full_name_is_named_with_its_surname():
     analysis = analysed("The men, Ramil and Samir Guliyev, died in custody.", {"Samir Guliyev": "PERSON"})
     assert {e.name: e.type.value for e in analysis.entities.values()} == {"Ramil Guliyev": "Person", "Samir Guliyev": "Person"}
+
+
+TITLE_ALIAS_CASES = [
+    # a person named with the title in front is named so as well, the title's full stop split off or not
+    ("The body was found, according to Sgt. Lena Ortiz of the traffic unit.", {"Lena Ortiz": "PERSON"}, "Sgt. Lena Ortiz"),
+    ("President Halvorsen signed the decree.", {"Halvorsen": "PERSON"}, "President Halvorsen"),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "alias"), TITLE_ALIAS_CASES, ids=[c[0][:40] for c in TITLE_ALIAS_CASES])
+def test_a_person_named_with_a_title_has_the_titled_name_as_an_alias(text, labels, alias):
+    (person,) = [e for e in analysed(text, labels).entities.values() if e.type.value == "Person"]
+    assert alias in person.aliases
