@@ -640,6 +640,19 @@ class _EntityBuilder:
         doc = self.doc
         return span.label_ in {"LOC", "FAC"} and doc[span.end].lower_ == "of" and span[-1].is_title and not self._known_place(span.text)
 
+    def split_elided_states(self, span) -> list:
+        """"North and South Korea" read as one place is two states: "North" (settle_directions
+        names it by the rest of the conjoined name) and "South Korea"."""
+        from spacy.tokens import Span
+
+        doc = span.doc
+        if span.label_ not in PLACE_LABELS | {"ORG", "NORP"} or len(span) < 4 or span[1].lower_ not in {"and", "or", "&"}:
+            return [span]
+        rest = doc[span.start + 3 : span.end].text
+        if self.gazetteer.state(f"{span[0].text} {rest}") is None or self.gazetteer.state(f"{span[2].text} {rest}") is None:
+            return [span]
+        return [Span(doc, span.start, span.start + 1, label="GPE"), Span(doc, span.start + 2, span.end, label="GPE")]
+
     def split_titled_person(self, span) -> list:
         """"Illinois Sen. Paul Simon" read as one organization or place is two: the place or
         body in front of a person's title, and the person the title names (typed as a person
@@ -1245,7 +1258,8 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     entities = with_dateline(doc.ents, builder.dateline)
     spans = [
         piece for span in builder.continued_organizations(entities) for part in split_at_dashes(span)
-        for titled in builder.split_titled_person(part) for piece in builder.split_qualified_place(titled)
+        for states in builder.split_elided_states(part) for titled in builder.split_titled_person(states)
+        for piece in builder.split_qualified_place(titled)
     ]
     mentions = [m for m in (builder.classify(span) for span in spans) if m is not None]
     mentions += builder.propagate(mentions)

@@ -346,6 +346,7 @@ FRAGMENT_CASES = [
      [{"Mercosur", "Mercosur bloc", "Mercosur secretariat"}, {"Montevideo"}]),
     # a bare direction: a state of a conjoined name, the one name it starts, or nothing
     ("The talks between South and North Korea stalled.", {"South": "GPE", "North Korea": "GPE"}, [{"North Korea"}, {"South"}]),
+    ("Envoys urged North and South Korea to meet.", {"North and South Korea": "LOC"}, [{"North"}, {"South Korea"}]),
     ("North Korea fired a missile. Seoul would talk if the North stopped testing.",
      {"North Korea": "GPE", "Seoul": "GPE", "North": "LOC"}, [{"North", "North Korea"}, {"Seoul"}]),
     ("Booth thought he could save the South by killing Lincoln.", {"Booth": "PERSON", "South": "LOC", "Lincoln": "PERSON"},
