@@ -167,7 +167,10 @@ class _EntityBuilder:
         if organ is not None:
             return self._state(span, text, organ)  # "the Russian Foreign Ministry" speaks for Russia
         seat = self.gazetteer.seat(text)
-        if seat is not None and (not self.gazetteer.is_capital_city(text) or (_acts(span, self.lexicon.event_nouns) and not self._in_dateline(span))):
+        # a seat that is a city of its state ("Moscow", "The Hague", "Port Sudan") is the state only
+        # as an actor; one that is no city ("the Kremlin", "Whitehall") always
+        city = seat is not None and (self.gazetteer.is_capital_city(text) or self.gazetteer.is_city_of(text, seat))
+        if seat is not None and (not city or (_acts(span, self.lexicon.event_nouns) and not self._in_dateline(span))):
             return self._state(span, text, seat)
         if organization is not None and label in PLACE_LABELS | {"ORG", "NORP", "PERSON"}:
             self.names[organization.key] = organization.name

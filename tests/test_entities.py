@@ -275,6 +275,21 @@ def test_a_dateline_is_a_place_never_an_actor(text, labels, expected):
     assert {name: found.get(name) for name in expected} == expected
 
 
+SEAT_CASES = [
+    # a seat of government that is a city of its state is a place where it is no actor; one that is no city always speaks
+    ("The tribunal sat in The Hague for a week.", {"The Hague": "GPE"}, {"Hague": "Location"}),
+    ("Aid flights landed in Port Sudan overnight.", {"Port Sudan": "GPE"}, {"Port Sudan": "Location"}),
+    ("Putrajaya said it would mediate the dispute.", {"Putrajaya": "GPE"}, {"Putrajaya": "State"}),
+    ("Officials in Whitehall said they would respond.", {"Whitehall": "GPE"}, {"Whitehall": "State"}),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), SEAT_CASES, ids=[c[0][:40] for c in SEAT_CASES])
+def test_a_seat_that_is_a_city_of_its_state_speaks_for_it_only_as_an_actor(text, labels, expected):
+    found = types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
+
+
 def all_types(text: str, labels: dict[str, str | list[str]]) -> dict[str, set[str]]:
     """Each named mention's surface form and the types kg gives its occurrences."""
     found: dict[str, set[str]] = {}
