@@ -135,7 +135,7 @@ class _EntityBuilder:
         text = _surface(span.text)
         if not text or not any(c.isalpha() for c in text):
             return None
-        if common_word_opening_a_sentence(span) and not self._known_name(text):
+        if (common_word_opening_a_sentence(span) and not self._known_name(text)) or self._department_of_a_post(span):
             return None
         organization = self._organization(span, text)
         label, certain = self._label(span, text, organization)
@@ -183,6 +183,17 @@ class _EntityBuilder:
         if label == "ORG":
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
         return None
+
+    def _department_of_a_post(self, span) -> bool:
+        """"Defense" of "Defense Secretary Pete Hegseth", "Treasury Cabinet" of "Treasury Cabinet
+        Secretary John Mbadi": a department's word in front of a post is part of the title, no
+        organization's name."""
+        organ_words = self.lexicon.cue("government_organ_words")
+        following = self.doc[span.end] if span.end < len(self.doc) else None
+        return (
+            span.label_ == "ORG" and following is not None and self._is_post_word(following)
+            and all(t.is_title and t.lower_ in organ_words for t in span) and self._organization(span, span.text) is None
+        )
 
     def _title_before(self, start: int) -> int | None:
         """Where the title right before a name starts ("President" of "President Lincoln",

@@ -237,6 +237,10 @@ EXTENT_CASES = [
      {"Oregon": "Location", "Dale Whitcomb": "Person", "Oregon Sen. Dale Whitcomb": None}),
     ("The talks were led by Field Marshal Tomas Varga on Friday.", {"Field Marshal Tomas Varga": "ORG"},
      {"Tomas Varga": "Person", "Field": None}),
+    # a department's word in front of a post is part of the title, no organization
+    ("Labor Secretary Dana Pruitt resigned.", {"Labor": "ORG", "Dana Pruitt": "PERSON"}, {"Labor": None, "Dana Pruitt": "Person"}),
+    ("Finance Cabinet Secretary Joel Oduya spoke.", {"Finance Cabinet": "ORG", "Joel Oduya": "PERSON"},
+     {"Finance Cabinet": None, "Joel Oduya": "Person"}),
     # a title alone, tagged as a person right before the name it goes with, is no name
     ("The car was found, according to Sgt. Lena Ortiz of the traffic unit.", {"Sgt.": "PERSON", "Lena Ortiz": "PERSON"},
      {"Sgt": None, "Sgt.": None, "Lena Ortiz": "Person"}),
