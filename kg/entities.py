@@ -718,6 +718,30 @@ class _EntityBuilder:
                 if following is None or following.lower_ not in {"and", "or"}:
                     self.extra_aliases[mention.key].append(f"{mention.text}, {container.text}")
 
+    def merge_known_as(self, mentions: list[MentionSpan]) -> None:
+        """"Mohamed Hamdan Dagalo, known as Hemedti", "the Rapid Support Forces, also known as
+        the RSF": the name after "known as" or "nicknamed" is another name of the one before."""
+        doc = self.doc
+        by_start = {m.start: m for m in mentions if not m.via_coreference}
+        for mention in sorted(by_start.values(), key=lambda m: m.start):
+            i = mention.end + (mention.end < len(doc) and doc[mention.end].text == ",")
+            if i < len(doc) and doc[i].lower_ in {"also", "better", "widely", "commonly"}:
+                i += 1
+            if i + 1 < len(doc) and doc[i].lower_ == "known" and doc[i + 1].lower_ == "as":
+                i += 2
+            elif i < len(doc) and doc[i].lower_ == "nicknamed":
+                i += 1
+            else:
+                continue
+            i += i < len(doc) and doc[i].lower_ == "the"
+            other = by_start.get(i)
+            if other is None or other.key == mention.key:
+                continue
+            merged = other.key
+            for m in mentions:
+                if m.key == merged:
+                    m.key, m.type = mention.key, mention.type
+
     def merge_fragments(self, mentions: list[MentionSpan]) -> None:
         """A shorter name of an organization or place of the document is that entity: its
         last words ("Commission" after "European Commission", "Congo" after "Democratic
@@ -1280,6 +1304,7 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     builder.retype_surnames(mentions)
     builder.settle_types(mentions)
     builder.merge_people(mentions)
+    builder.merge_known_as(mentions)
     builder.merge_acronyms(mentions)
     builder.merge_fragments(mentions)
     mentions = builder.settle_directions(mentions)

@@ -395,6 +395,11 @@ PEOPLE_CASES = [
     ("General Abdel Fattah al-Burhan rejected the plan. Burhan said the army would fight on.",
      {"Abdel Fattah al-Burhan": "PERSON", "Burhan": "PERSON"}, [{"Abdel Fattah al-Burhan", "Burhan"}]),
     ("Xi Jinping met the envoy. Xi said ties were strong.", {"Xi Jinping": "PERSON", "Xi": "PERSON"}, [{"Xi", "Xi Jinping"}]),
+    # the name after "known as" or "nicknamed" is another name of the one before, wherever it recurs
+    ("The militia is led by Idris Tahir Mahmoud, known as Tirza. Tirza denied it.",
+     {"Idris Tahir Mahmoud": "PERSON", "Tirza": "PERSON"}, [{"Idris Tahir Mahmoud", "Tirza"}]),
+    ("The Coastal Brigades, also known as the Blue Line, took the port.", {"Coastal Brigades": "ORG", "Blue Line": "ORG"},
+     [{"Blue Line", "Coastal Brigades"}]),
     # a first name conjoined before a full name shares its surname, whatever the tagger made of it
     ("The men, Ramil and Samir Guliyev, died in custody.", {"Ramil": "GPE", "Samir Guliyev": "PERSON"}, [{"Ramil"}, {"Samir Guliyev"}]),
 ]
