@@ -569,18 +569,34 @@ def load_model(path: str | Path = MODEL_PATH) -> RelationModel:
 
 
 def _path_tokens(doc, source: MentionSpan, target: MentionSpan):
-    """(top of the path or None, words between the mentions and on the path)."""
+    """(top of the path or None, words between the mentions and on the path, words on the path)."""
     source_head, target_head = _head(doc, source), _head(doc, target)
     left, right = (source, target) if source.start < target.start else (target, source)
     tokens = {t.i: t for t in doc[left.end : right.start]}
     path = _path(source_head, target_head)
-    top = None
+    top, on_path = None, []
     if path is not None:
         up, lca, down = path
         ends = {source_head.i, target_head.i}
-        tokens.update({t.i: t for t in (*up, lca, *down) if t.i not in ends})
+        on_path = [t for t in (*up, lca, *down) if t.i not in ends]
+        tokens.update({t.i: t for t in on_path})
         top = lca if lca.i not in ends else None
-    return top, [tokens[i] for i in sorted(tokens)]
+    return top, [tokens[i] for i in sorted(tokens)], on_path
+
+
+def _event_word(on_path, label: str, lexicon: Lexicon):
+    """The word on the path that names the predicted event in the lexicon (a verb or
+    event noun of that relation), or None. Its clause, not the path's top, says the
+    event's modality: in "Kallas said the bloc could sanction Minsk" the top is
+    "said", the event is "sanction", and "could" makes it hypothetical."""
+    for token in reversed(on_path):  # the deepest first: the event nearest its arguments
+        lemma = token.lemma_.lower()
+        if token.pos_ in {"VERB", "AUX"} and any(frame.relation == label for frame in lexicon.verbs.get(lemma, ())):
+            return token
+        noun = lexicon.event_nouns.get(lemma) if token.pos_ in {"NOUN", "PROPN"} else None
+        if noun is not None and noun.relation == label:
+            return token
+    return None
 
 
 def _refine(label: str, tokens, rules) -> str:
@@ -637,13 +653,14 @@ def predict_candidates(
         if label == NONE or probability < lowest:
             continue  # no label, refined or not, counts below the lowest threshold
         rules = rules or _Rules(doc, analysis, lexicon, gazetteer)
-        top, tokens = _path_tokens(doc, source, target)
+        top, tokens, on_path = _path_tokens(doc, source, target)
         label = _refine(label, tokens, rules)
         if label not in labels or probability < (model.threshold_for(label) if threshold is None else threshold):
             continue
         # Roles and places are descriptions: asserted whatever the clause says.
         modality = Modality.ASSERTED if kinds[label].group in {"role", "place"} else None
-        trigger = top.i if top is not None else _head(doc, source).i
+        event = _event_word(on_path, label, lexicon) if modality is None else None
+        trigger = (event or top or _head(doc, source)).i
         found.append(Candidate(source, label, target, RULE, probability, trigger, modality))
     return found
 

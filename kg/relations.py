@@ -41,6 +41,8 @@ TARGETED_RELATIONS = {"attacks", "intervenesIn"}  # a hit on a state's asset or 
 ANAPHORIC_EVENTS = {"attacks", "intervenesIn", "sanctions", "criticizes", "accuses", "demands"}
 SPEECH_EVENTS = {"criticizes", "accuses", "demands"}  # nouns that name a verb's act: "condemned X ... the condemnation"
 ANTECEDENT_SENTENCES = 4  # how far back a definite event noun looks for its event
+ACT_SENTENCES = 2  # how far back "the move", "the decision" look for the act they take up
+ACT_RELATIONS = {"sanctions", "intervenesIn", "attacks", "aids"}  # acts "the move", "the measures" take up
 SYMMETRIC_EVENTS = {"meetsWith", "cooperatesWith"}
 GROUP_SIZES = {"two": 2, "three": 3, "four": 4}  # "the two leaders", "the three countries": the last group of that size
 ROLE_RELATIONS = {"leaderOf", "worksFor", "memberOf", "citizenOf"}
@@ -383,10 +385,16 @@ class _Rules:
         for entry in self.lexicon.cue("organization_anaphor_kinds"):
             noun, _, kind = entry.partition(":")
             kinds.setdefault(noun, set()).add(kind)
+        # "the court" after "the International Criminal Court", "the mission" after "the EU
+        # Training Mission": the last word of an organization's name takes it up as well
+        name_heads = {
+            m.text.split()[-1].lower() for m in self.analysis.mentions
+            if m.type is EntityType.ORGANIZATION and len(m.text.split()) > 1 and m.text.split()[-1][:1].isupper()
+        }
         readings: dict[int, MentionSpan | None] = {}
-        for token in self.tokens_with(kinds, lower=True):
-            wanted = kinds.get(token.lower_)
-            if wanted is None or token.pos_ != "NOUN" or self.analysis.at(token.i) is not None or token.dep_ == "compound":
+        for token in self.tokens_with(set(kinds) | name_heads, lower=True):
+            wanted = kinds.get(token.lower_, set())
+            if token.pos_ != "NOUN" or self.analysis.at(token.i) is not None or token.dep_ == "compound":
                 continue
             if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children) or any(
                 self.analysis.at(c.i) is not None for c in token.children
@@ -398,7 +406,7 @@ class _Rules:
                 if found is None or found.via_coreference or found.type is not EntityType.ORGANIZATION:
                     continue
                 record = self.gazetteer.organization_by_key(found.key) or self.gazetteer.organization(found.text)
-                if record is not None and record.kind in wanted:
+                if record is not None and record.kind in wanted or found.text.split()[-1].lower() == token.lower_:
                     readings[token.i] = replace(
                         found, start=token.i, end=token.i + 1, start_char=token.idx, end_char=token.idx + len(token),
                         text=token.text, via_coreference=True,
@@ -530,6 +538,12 @@ class _Rules:
                 state = self._only_state_before(head)
                 if state is not None:
                     return [Argument(state, IMPLICIT_FACTOR)]
+        if title is not None and title.kind in {"leader", "official"} and head.dep_ in ACTIVE_SUBJECT_DEPS:
+            owner = self.owner(head)
+            if owner is not None and owner.type is EntityType.STATE:
+                # "Lebanon's president condemned Israel", "the Iranian foreign minister met ...": a
+                # post the document puts no name to, acting, acts for its state
+                return [Argument(owner, OWNER_FACTOR)]
         if deep:
             for child in head.children:
                 if child.dep_ == "poss" and self.at(child.i):
@@ -553,6 +567,12 @@ class _Rules:
             if event is not None and event.relation in ANAPHORIC_EVENTS:
                 # "Aoun condemned the strike": whoever carried out the strike told of before
                 return self._antecedent_agents(head, event)
+            if lemma in self.lexicon.cue("act_nouns"):
+                # "Britain imposed sanctions on Moscow ... Zakharova denounced the measures"
+                return self._act_agents(head)
+            if lemma in self.lexicon.cue("said_nouns"):
+                # "Orbán said the EU should open its own talks ... Kallas rejected the idea"
+                return self._speakers_before(head)
         return []
 
     def _named_capital(self, noun) -> MentionSpan | None:
@@ -592,10 +612,18 @@ class _Rules:
         else:
             return []
         first_sentence = self.window_start(noun.i, 2)
+        # "a ceasefire that Qatar and Turkey brokered between the two neighbours": the noun's own
+        # clause's subjects are not the pair it takes up
+        own_subjects = {
+            m.i for governor in noun.ancestors for c in governor.children
+            if c.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for m in coordinated(c)
+        }
         for token in reversed(self.doc[first_sentence : noun.i]):
             mention = self.analysis.at(token.i)
             members = coordinated(token)
             if mention is None or mention.via_coreference or mention.type not in wanted or len(members) < 2:
+                continue
+            if any(m.i in own_subjects for m in members):
                 continue
             group = {}
             for member in sorted(members, key=lambda t: t.i):
@@ -688,6 +716,9 @@ class _Rules:
                 objects = self._addressees(governor)
                 if objects:  # object control: "urged Russia to withdraw", "called on Russia to withdraw"
                     return self.entities(objects[0]), False
+            speech = self._speakers_second_act(verb)
+            if speech is not None:
+                return self.subjects(speech)
             subjects, governor_passive = self.subjects(governor)
             if not governor_passive:
                 return subjects, False
@@ -695,6 +726,20 @@ class _Rules:
                 # "Russia is said to have shelled Kharkiv", "the EU is expected to sanction Iran": the raised subject is the doer
                 return [a for c in governor.children if c.dep_ in PASSIVE_SUBJECT_DEPS for a in self.entities(c)], False
         return [], False
+
+    def _speakers_second_act(self, verb):
+        """The verb of saying a conjunct really hangs on, or None: in "X said the deployment was
+        defensive and rejected Y" the parser joins "rejected" to the reported "was", whose
+        subject names no actor; the rejection is the speaker's own second act."""
+        governor = verb.head
+        if verb.dep_ != "conj" or verb.pos_ != "VERB" or governor.dep_ != "ccomp" or governor.head.pos_ != "VERB":
+            return None
+        if governor.head.lemma_.lower() not in self.lexicon.cue("speech_verbs"):
+            return None
+        subjects = [c for c in governor.children if c.dep_ in ACTIVE_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS]
+        if not subjects or any(self.entities(c) for c in subjects) or any(c.dep_ in ACTIVE_SUBJECT_DEPS for c in verb.children):
+            return None
+        return governor.head
 
     def objects(self, verb, passive: bool, *, deep: bool = False) -> list[Argument]:
         if passive:
@@ -713,7 +758,21 @@ class _Rules:
         found = [a for c in nouns for a in self.entities(c, deep=deep)]
         if not found:
             found = [a for c in verb.children if c.dep_ in LOOSE_OBJECT_DEPS and c.pos_ == "PROPN" for a in self.entities(c)]
+        if not found and not nouns and deep:
+            found = self._passive_gerund_agents(verb)
         return found
+
+    def _passive_gerund_agents(self, verb) -> list[Argument]:
+        """"denounced the exercises being staged by the United States": the parser reads the
+        object and its passive gerund as a clause; the object's doer is the clause's agent."""
+        for clause in verb.children:
+            if clause.dep_ != "ccomp" or clause.tag_ != "VBN" or not any(c.dep_ == "auxpass" and c.lower_ == "being" for c in clause.children):
+                continue
+            if not any(c.dep_ in PASSIVE_SUBJECT_DEPS and c.pos_ == "NOUN" for c in clause.children):
+                continue
+            agents = [p for a in clause.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+            return [Argument(a.mention, a.factor * 0.75) for p in agents for a in self.entities(p)]
+        return []
 
     @staticmethod
     def _object_nouns(verb) -> list:
@@ -786,6 +845,9 @@ class _Rules:
             if not slots["obj"] and not frame.object_nouns and "pobj" not in (frame.source, frame.target):
                 slots["obj"] = self.objects(verb, passive, deep=True)
                 rule = "verb-deep-object"
+            met = self._object_nouns(verb) if frame.relation == "meetsWith" and not passive else []
+            if met and not any(self._can_meet(n) for n in met):
+                slots["obj"] = []  # "Japan hosted American missiles": things are not met
         if "pobj" in (frame.source, frame.target):
             slots["pobj"] = self.prepositional(verb, frame.prep or "")
         if "ccomp_subj" in (frame.source, frame.target):
@@ -826,6 +888,30 @@ class _Rules:
                     yield Candidate(source.mention, "threatens", target.mention, "verb-threat", confidence * 0.9, threat.i)
         if frame.relation == "meetsWith" and verb.lemma_.lower() in self.lexicon.cue("hosting_verbs") and frame.target == "obj":
             yield from self._hosted_sides(verb, slots.get("subj", []), slots.get("obj", []), rule)
+        if frame.relation == "meetsWith" and frame.source == "subj" and self._mediators(verb):
+            # "Egyptian and Qatari mediators met a Hamas delegation": who sent them mediates with the party met
+            for source in slots.get("subj", []):
+                for target in slots.get(frame.target, []):
+                    confidence = RULE_CONFIDENCE[rule] * source.factor * target.factor
+                    yield Candidate(source.mention, "facilitates", target.mention, rule, confidence, verb.i)
+
+    def _can_meet(self, noun) -> bool:
+        """A noun that can name a party to a meeting: a name, a person's role, a body."""
+        if noun.pos_ != "NOUN":
+            return True
+        lemma = noun.lemma_.lower()
+        title = self.title_of(noun)
+        return (title is not None and title.kind != "place") or any(
+            lemma in self.lexicon.cue(words) for words in ("state_anaphors", "organization_words", "organization_anaphors", "meeting_parties")
+        )
+
+    def _mediators(self, verb) -> bool:
+        """The verb's subject is a go-between named by role ("mediators", "the Qatari broker")."""
+        return any(
+            c.dep_ in ACTIVE_SUBJECT_DEPS and self.at(c.i) is None
+            and any(t.relation == "facilitates" for t in self.lexicon.titles.get(c.lemma_.lower(), ()))
+            for c in verb.children
+        )
 
     def _hosted_sides(self, verb, hosts: list[Argument], guests: list[Argument], rule: str) -> Iterator[Candidate]:
         """"al-Sudani hosted the foreign ministers of Saudi Arabia and Iran", "Trump hosted both
@@ -1534,16 +1620,28 @@ class _Rules:
     def _antecedent_events(self, noun, event) -> Iterator:
         """Events a definite event noun may take up, nearest first: "the strike", "the strikes"
         after "an Israeli drone strike" or "air strikes on Houthi sites", in this or the three
-        sentences before."""
+        sentences before. Verbs of a spoken event are as good ("Britain condemned Israel ...
+        the condemnation"); verbs of an act only when no earlier noun names it ("Israeli jets
+        struck a depot ... Syria condemned the raid")."""
         if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
             return
         first = self.window_start(noun.i, ANTECEDENT_SENTENCES)
+        governors = {t.i for t in noun.ancestors}
+        verbs_too = event.relation in SPEECH_EVENTS
+        verbs = []
+        named = False
         for before in reversed(self.doc[first : noun.i]):
             earlier = self.event_noun(before)
             if earlier is not None and earlier.relation == event.relation:
+                named = True
                 yield before  # "a US airstrike ... the strike"
-            elif event.relation in SPEECH_EVENTS and before.pos_ == "VERB" and self._verb_frames(before, event.relation):
-                yield before  # "Britain condemned Israel ... the condemnation"
+            elif before.pos_ == "VERB" and before.i not in governors and self._verb_frames(before, event.relation):
+                if verbs_too:
+                    yield before
+                else:
+                    verbs.append(before)
+        if not named:
+            yield from verbs
 
     def _verb_frames(self, verb, relation: str) -> list[VerbFrame]:
         return [f for f in self.lexicon.verbs.get(verb.lemma_.lower(), ()) if f.relation == relation and f.source == "subj"]
@@ -1576,6 +1674,51 @@ class _Rules:
                 agents, _ = self._event_agents(antecedent, event)
             if agents:
                 return [Argument(a.mention, a.factor * 0.7) for a in agents]
+        return []
+
+    def _act_agents(self, noun) -> list[Argument]:
+        """Who did what a definite act noun takes up ("the move", "the decision", "the
+        measures"): the doer of the nearest material act told of before it, in this or the
+        two sentences before ("imposed sanctions", "expelled two diplomats", "sent troops").
+        The nearest act decides, named doer or not; the noun's own verb is no antecedent."""
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
+            return []
+        if any(c.dep_ in OWNER_DEPS or c.dep_ in {"acl", "relcl"} or c.dep_ == "prep" and c.lower_ in {"of", "by"} for c in noun.children):
+            return []  # "Britain's decision", "the decision by X", "the move to expel": said where it stands
+        governors = set()  # the noun's own clause: "Moscow condemned the move" (a conjunct before it may be the act)
+        for governor in noun.ancestors:
+            governors.add(governor.i)
+            if governor.dep_ == "conj":
+                break
+        first = self.window_start(noun.i, ACT_SENTENCES)
+        for before in reversed(self.doc[first : noun.i]):
+            if before.pos_ != "VERB" or before.i in governors:
+                continue
+            if before.dep_ == "amod" or any(t.dep_ in {"relcl", "acl", "advcl"} for t in (before, *before.ancestors)):
+                continue  # background ("a trader which helps Moscow", "supplied engines") or a condition ("until Russia agreed")
+            frames = [f for f in self.lexicon.verbs.get(before.lemma_.lower(), ()) if f.source == "subj"]
+            if any(f.relation in ACT_RELATIONS for f in frames):
+                agents, passive = self.subjects(before)
+                return [] if passive else [Argument(a.mention, a.factor * 0.7) for a in agents]
+        return []
+
+    def _speakers_before(self, noun) -> list[Argument]:
+        """Who said what a definite noun of speech takes up ("the idea", "the proposal", "the
+        remarks"): the subject of the nearest verb of saying before it, in its or the sentence
+        before; the noun's own clause and background clauses are no antecedent."""
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
+            return []
+        if any(c.dep_ in OWNER_DEPS or c.dep_ in {"acl", "relcl"} or c.dep_ == "prep" and c.lower_ in {"of", "by", "from"} for c in noun.children):
+            return []  # "Orbán's idea", "the proposal by X", "the idea of talks": said where it stands
+        governors = {t.i for t in noun.ancestors}
+        speech = self.lexicon.cue("speech_verbs")
+        for before in reversed(self.doc[self.window_start(noun.i, 1) : noun.i]):
+            if before.pos_ != "VERB" or before.i in governors or before.lemma_.lower() not in speech:
+                continue
+            if any(t.dep_ in {"relcl", "acl", "advcl"} for t in (before, *before.ancestors)):
+                continue
+            agents, passive = self.subjects(before)
+            return [] if passive else [Argument(a.mention, a.factor * 0.7) for a in agents]
         return []
 
     def _stray_conjuncts(self, pobj) -> list[Argument]:
@@ -1809,8 +1952,12 @@ class _Rules:
             lowers = {c.lower_ for c in children}
             if link in OBJECT_DEPS and trigger.pos_ in {"NOUN", "PROPN"} and token.i == trigger.head.i:
                 link = None  # "would welcome talks with X": the event noun takes its verb's clause
-            if link in (None, "xcomp", "conj", "aux") and any(c.dep_ == "neg" for c in children):
+            if link in (None, "xcomp", "aux") and any(c.dep_ == "neg" for c in children):
                 negated = True
+            if link == "conj" and any(c.dep_ == "neg" for c in children) and any(
+                c.dep_ in {"cc", "preconj"} and c.lower_ in {"or", "nor", "neither"} for c in children
+            ):
+                negated = True  # "did not criticize or condemn X"; not "had not received it and accused X"
             if link in (None, "xcomp", "conj") and any(
                 c.dep_ in ACTIVE_SUBJECT_DEPS and any(d.dep_ in {"det", "preconj"} and d.lower_ == "neither" for d in c.children)
                 for c in children
@@ -1854,7 +2001,8 @@ class _Rules:
                 break  # a relative clause or apposition is the writer's own statement
             if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in cues["concessive_marks"] for c in token.children):
                 break  # "X denies it, although a panel has reported that ...": the concession stands apart
-            link, clause, token = token.dep_, token, token.head
+            speech = self._speakers_second_act(token)
+            link, clause, token = ("conj", token, speech) if speech is not None else (token.dep_, token, token.head)
             came_through_preposition = link in {"pobj", "prep", "pcomp"}
             if came_through_preposition:
                 link = "conj"

@@ -240,3 +240,21 @@ def test_classifier_leaves_out_ruled_pairs_before_scoring_as_it_would_after(nlp_
         doc, analysis, lexicon, gazetteer, document_id="test", rule_relations=ruled_relations, rules=rules, threshold=0.3
     )
     assert expected and found == expected
+
+
+@pytest.mark.parametrize(("text", "source", "label", "target", "event"), [
+    # The path's top is the speech verb; the event it reports is deeper, in its own clause.
+    ("The EU's foreign policy chief said the bloc could sanction Belarus.", "EU", "sanctions", "Belarus", "sanction"),
+    ("A Kremlin aide said Moscow had warned Kyiv.", "Moscow", "warns", "Kyiv", "warned"),
+    ("Officials said the invasion of Georgia by Russia began at night.", "Russia", "intervenesIn", "Georgia", "invasion"),
+    # No word of the lexicon for that relation on the path: the top speaks for the clause.
+    ("The EU's foreign policy chief said the bloc could sanction Belarus.", "EU", "meetsWith", "Belarus", None),
+])
+def test_model_edges_take_their_modality_from_the_event_word_on_the_path(nlp_tools, text, source, label, target, event):
+    from kg.classifier import _event_word, _path_tokens
+
+    doc, analysis = _analyse(text, nlp_tools)
+    mention = {m.text: m for m in analysis.mentions}
+    _, _, on_path = _path_tokens(doc, mention[source], mention[target])
+    word = _event_word(on_path, label, nlp_tools[2])
+    assert (word.text if word is not None else None) == event
