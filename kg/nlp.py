@@ -180,17 +180,43 @@ class GazetteerMatcher:
         from spacy.tokens import Span
         from spacy.util import filter_spans
 
+        from kg.entities import common_word_opening_a_sentence
+
         matches = filter_spans(Span(doc, start, end, label=label) for label, start, end in self.matcher(doc))
         entities = list(doc.ents)
         for match in matches:
             overlapping = [e for e in entities if e.start < match.end and match.start < e.end]
-            if not overlapping and _common_word_opening_a_sentence(match):
-                continue
+            if not overlapping and match.label_ == "ORG" and common_word_opening_a_sentence(match):
+                continue  # "Fed up with ...": the word; a state's name stays ("Turkey offers ...")
             covers = all(match.start <= e.start and e.end <= match.end for e in overlapping)
             if not overlapping or (covers and all(len(match) > len(e) for e in overlapping)):
                 entities = [e for e in entities if e not in overlapping] + self._pieces(match, overlapping)
+        entities += self._qualifying_us_states(doc, entities)
         doc.ents = sorted(entities, key=lambda e: e.start)
         return doc
+
+    def _qualifying_us_states(self, doc, entities: list) -> list:
+        """The US state after a comma that qualifies a place ("Bethany, Conn., was shot",
+        "Batavia, N.Y."), which the model leaves untagged beside the town it tags. Only in
+        that position, where an abbreviation ("Mass.", "Ind.") is no ordinary word, and only
+        closing the phrase or ending in its full stop: not "Dickey, Georgia born"."""
+        from spacy.tokens import Span
+
+        taken = {i for e in entities for i in range(e.start, e.end)}
+        found = []
+        for place in entities:
+            start = place.end + 1
+            if place.label_ not in {"GPE", "LOC", "FAC"} or start >= len(doc) or doc[place.end].text != ",":
+                continue
+            for end in range(min(start + 3, len(doc)), start, -1):  # "New Hampshire", "N.H."
+                if any(i in taken for i in range(start, end)) or not doc[start].text[:1].isupper():
+                    continue
+                closed = end == len(doc) or doc[end].is_punct or doc[end].is_space or doc[end - 1].text.endswith(".")
+                if closed and self.gazetteer.is_us_state(doc[start:end].text):
+                    found.append(Span(doc, start, end, label="GPE"))
+                    taken.update(range(start, end))
+                    break
+        return found
 
     def _pieces(self, match, overlapping: list) -> list:
         """The match, or the model's state in front of it and the rest of it as the
@@ -425,14 +451,6 @@ def _token_tests(spec: dict, ids: dict) -> tuple[tuple[int, str, object], ...] |
         else:
             return None
     return tuple(tests)
-
-
-def _common_word_opening_a_sentence(span) -> bool:
-    """"Fed up with ...", "Meta-analysis shows ...": a capital at a sentence's start says
-    nothing, so a one-word organization name there that the model neither tagged nor read
-    as a proper noun is the ordinary word. (States are kept: "Turkey offers ..." is the state.)"""
-    token = span[0]
-    return span.label_ == "ORG" and len(span) == 1 and token.is_sent_start and not token.is_upper and token.pos_ != "PROPN"
 
 
 def chunk_spans(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int]]:

@@ -46,6 +46,10 @@ def types(text: str, labels: dict[str, str]) -> dict[str, str]:
 CONTEXT_CASES = [
     # a category noun in front of the name or in apposition says what it is
     ("Belarusian potash producer Belaruskali was sanctioned on Tuesday.", {"Belaruskali": "PERSON"}, {"Belaruskali": "Organization"}),
+    # ... a noun of a trade that people and businesses both ply leaves a person's name a person
+    ("\"Prices doubled,\" said Oyelaran Adebayo, a market trader in the old town.", {"Oyelaran Adebayo": "PERSON"},
+     {"Oyelaran Adebayo": "Person"}),
+    ("Grain trader Norvalo Commodities Ltd was fined.", {"Norvalo Commodities Ltd": "PERSON"}, {"Norvalo Commodities Ltd": "Organization"}),
     ("Composer Zubin Talwar was born in Mumbai.", {"Zubin Talwar": "ORG"}, {"Zubin Talwar": "Person"}),
     # ... an organization word in front outweighs a first name ("Hope"), a post in front does not
     ("He delivered food for the aid group Hope Convoy until May.", {"Hope Convoy": "PERSON"}, {"Hope Convoy": "Organization"}),
@@ -102,6 +106,12 @@ NAME_ENDING_CASES = [
     ("He holds a doctorate from Virginia Tech.", {"Virginia Tech": "ORG"}, {"Virginia Tech": "Organization"}),
     ("He owned the radio station Celeste FM.", {"Celeste FM": "ORG"}, {"Celeste FM": "Organization"}),
     ("Marie Magdefrau Ferraro won the seat.", {"Marie Magdefrau Ferraro": "ORG"}, {"Marie Magdefrau Ferraro": "Person"}),
+    ("A survey by the private Delgado-Ruiz Firm found little support.", {"Delgado-Ruiz Firm": "PERSON"},
+     {"Delgado-Ruiz Firm": "Organization"}),
+    # ... but not a facility's name, a title for a first name, or a name in front of a thing's noun
+    ("Refugees will stay at the Morgan Farm, a church camp, until May.", {"Morgan Farm": "LOC"}, {"Morgan Farm": "Location"}),
+    ("Workers left the General Dynamics plant on Friday.", {"General Dynamics": "ORG"}, {"General Dynamics": "Organization"}),
+    ("The boat sank near the Lyle Ferry station at dawn.", {"Lyle Ferry": "LOC"}, {"Lyle Ferry": "Location"}),
 ]
 
 
@@ -111,7 +121,26 @@ def test_the_words_of_a_name_type_it(text, labels, expected):
     assert {name: found.get(name) for name in expected} == expected
 
 
+PLACE_OR_ORGANIZATION_CASES = [
+    # a place tagged as an organization: conjoined with a place, or after a preposition only places take
+    ("Inspectors have not visited Arak or Darkhovin since March.", {"Arak": "GPE", "Darkhovin": "ORG"}, {"Darkhovin": "Location"}),
+    ("Fishermen moved their boats around Kessel Point at dusk.", {"Kessel Point": "ORG"}, {"Kessel Point": "Location"}),
+    # an organization tagged as a place: what a post is of, ending in an organization word; not any place so named
+    ("Ana Ruiz, the head of the Coastal Survey Organization, resigned.", {"Coastal Survey Organization": "LOC"},
+     {"Coastal Survey Organization": "Organization"}),
+    ("He died at Marlow Hospital in Leeds.", {"Marlow Hospital": "GPE", "Leeds": "GPE"}, {"Marlow Hospital": "Location"}),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), PLACE_OR_ORGANIZATION_CASES, ids=[c[0][:40] for c in PLACE_OR_ORGANIZATION_CASES])
+def test_a_place_and_an_organization_mistaken_for_each_other(text, labels, expected):
+    found = types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
+
+
 PLACE_READ_AS_PERSON_CASES = [
+    # a town tagged as a nationality
+    ("The prize went to Dana Kerr, a Tulsa native.", {"Dana Kerr": "PERSON", "Tulsa": "NORP"}, {"Tulsa": "Location"}),
     # a known place needs a place's syntax: a locative, a place after a comma, a conjoined place
     ("Smoke from the fires hung over Boise on Monday.", {"Boise": "PERSON"}, {"Boise": "Location"}),
     ("Greenpeace's Amsterdam headquarters was raided.", {"Greenpeace": "ORG", "Amsterdam": "PERSON"}, {"Amsterdam": "Location"}),
@@ -185,6 +214,13 @@ EXTENT_CASES = [
      {"Senate Committee on Veterans Affairs": "Organization"}),
     ("He leads the Carnegie Foundation for the Advancement of Teaching.", {"Carnegie Foundation": "ORG"},
      {"Carnegie Foundation for the Advancement of Teaching": "Organization"}),
+    # ... and so does a building's or site's name cut before its "of", by words the tagger left untagged
+    ("The envoys met at the Grand Pavilion of the Republic on Monday.", {"Grand Pavilion": "FAC"},
+     {"Grand Pavilion of the Republic": "Location"}),
+    ("Ships sailed into the Gulf of Aden on Friday.", {"Gulf": "LOC", "Aden": "GPE"}, {"Gulf": "Location", "Gulf of Aden": None}),
+    # a place and the person named after it, read as one: two
+    ("Its envoy in Tirana, Pavel Dorin, said talks would resume.", {"Tirana, Pavel Dorin": "GPE"},
+     {"Tirana": "Location", "Pavel Dorin": "Person"}),
     # ... but not over a place, a date or a company's home
     ("The Supreme Court of Canada ruled on Thursday.", {"Supreme Court": "ORG", "Canada": "GPE", "Thursday": "DATE"},
      {"Supreme Court": "Organization", "Canada": "State"}),
@@ -196,6 +232,18 @@ EXTENT_CASES = [
     ("An Wang developed the memory device.", {"An Wang": "PERSON"}, {"An Wang": "Person"}),
     # the end of a title in front of a person's name is not the name's
     ("Secretary of State Marco Rubio called the attack reckless.", {"State Marco Rubio": "ORG"}, {"Marco Rubio": "Person"}),
+    # a place or body, a person's title and a name read as one: the place, and the person the title names
+    ("Voters may yet upset Oregon Sen. Dale Whitcomb in May.", {"Oregon Sen. Dale Whitcomb": "ORG"},
+     {"Oregon": "Location", "Dale Whitcomb": "Person", "Oregon Sen. Dale Whitcomb": None}),
+    ("The talks were led by Field Marshal Tomas Varga on Friday.", {"Field Marshal Tomas Varga": "ORG"},
+     {"Tomas Varga": "Person", "Field": None}),
+    # a department's word in front of a post is part of the title, no organization
+    ("Labor Secretary Dana Pruitt resigned.", {"Labor": "ORG", "Dana Pruitt": "PERSON"}, {"Labor": None, "Dana Pruitt": "Person"}),
+    ("Finance Cabinet Secretary Joel Oduya spoke.", {"Finance Cabinet": "ORG", "Joel Oduya": "PERSON"},
+     {"Finance Cabinet": None, "Joel Oduya": "Person"}),
+    # a title alone, tagged as a person right before the name it goes with, is no name
+    ("The car was found, according to Sgt. Lena Ortiz of the traffic unit.", {"Sgt.": "PERSON", "Lena Ortiz": "PERSON"},
+     {"Sgt": None, "Sgt.": None, "Lena Ortiz": "Person"}),
 ]
 
 
@@ -209,6 +257,9 @@ def test_a_name_s_extent_leaves_out_dashes_and_titles(text, labels, expected):
     ("MINSK, March 18 (Agency) - Russia and Belarus signed an agreement.", {"MINSK": "GPE", "Russia": "GPE", "Belarus": "GPE"},
      {"MINSK": "Location"}),
     ("Minsk signed an agreement with Moscow.", {"Minsk": "GPE", "Moscow": "GPE"}, {"Minsk": "State"}),
+    # the document's dateline after its headline; a capital acting in the story is its state
+    ("Talks stall\n\nMOSCOW, March 3 (Andes Wire) - Kyiv warned Minsk on Monday.",
+     {"MOSCOW": "GPE", "Kyiv": "GPE", "Minsk": "GPE"}, {"MOSCOW": "Location", "Kyiv": "State"}),
     # read by its form where the tagger misreads the capitals: every place, a named agency
     ("Talks stall\n\nKUALA LUMPUR - When Thai troops fought, Malaysia mediated.", {"KUALA": "ORG", "Malaysia": "GPE"},
      {"KUALA LUMPUR": "Location", "KUALA": None, "Malaysia": "State"}),
@@ -224,6 +275,21 @@ def test_a_name_s_extent_leaves_out_dashes_and_titles(text, labels, expected):
     ("He said: NATO - and the EU - must act.", {"NATO": "ORG", "EU": "ORG"}, {"NATO": "Organization", "EU": "Organization"}),
 ])
 def test_a_dateline_is_a_place_never_an_actor(text, labels, expected):
+    found = types(text, labels)
+    assert {name: found.get(name) for name in expected} == expected
+
+
+SEAT_CASES = [
+    # a seat of government that is a city of its state is a place where it is no actor; one that is no city always speaks
+    ("The tribunal sat in The Hague for a week.", {"The Hague": "GPE"}, {"Hague": "Location"}),
+    ("Aid flights landed in Port Sudan overnight.", {"Port Sudan": "GPE"}, {"Port Sudan": "Location"}),
+    ("Putrajaya said it would mediate the dispute.", {"Putrajaya": "GPE"}, {"Putrajaya": "State"}),
+    ("Officials in Whitehall said they would respond.", {"Whitehall": "GPE"}, {"Whitehall": "State"}),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), SEAT_CASES, ids=[c[0][:40] for c in SEAT_CASES])
+def test_a_seat_that_is_a_city_of_its_state_speaks_for_it_only_as_an_actor(text, labels, expected):
     found = types(text, labels)
     assert {name: found.get(name) for name in expected} == expected
 
@@ -299,6 +365,7 @@ FRAGMENT_CASES = [
      [{"Mercosur", "Mercosur bloc", "Mercosur secretariat"}, {"Montevideo"}]),
     # a bare direction: a state of a conjoined name, the one name it starts, or nothing
     ("The talks between South and North Korea stalled.", {"South": "GPE", "North Korea": "GPE"}, [{"North Korea"}, {"South"}]),
+    ("Envoys urged North and South Korea to meet.", {"North and South Korea": "LOC"}, [{"North"}, {"South Korea"}]),
     ("North Korea fired a missile. Seoul would talk if the North stopped testing.",
      {"North Korea": "GPE", "Seoul": "GPE", "North": "LOC"}, [{"North", "North Korea"}, {"Seoul"}]),
     ("Booth thought he could save the South by killing Lincoln.", {"Booth": "PERSON", "South": "LOC", "Lincoln": "PERSON"},
@@ -328,6 +395,11 @@ PEOPLE_CASES = [
     ("General Abdel Fattah al-Burhan rejected the plan. Burhan said the army would fight on.",
      {"Abdel Fattah al-Burhan": "PERSON", "Burhan": "PERSON"}, [{"Abdel Fattah al-Burhan", "Burhan"}]),
     ("Xi Jinping met the envoy. Xi said ties were strong.", {"Xi Jinping": "PERSON", "Xi": "PERSON"}, [{"Xi", "Xi Jinping"}]),
+    # the name after "known as" or "nicknamed" is another name of the one before, wherever it recurs
+    ("The militia is led by Idris Tahir Mahmoud, known as Tirza. Tirza denied it.",
+     {"Idris Tahir Mahmoud": "PERSON", "Tirza": "PERSON"}, [{"Idris Tahir Mahmoud", "Tirza"}]),
+    ("The Coastal Brigades, also known as the Blue Line, took the port.", {"Coastal Brigades": "ORG", "Blue Line": "ORG"},
+     [{"Blue Line", "Coastal Brigades"}]),
     # a first name conjoined before a full name shares its surname, whatever the tagger made of it
     ("The men, Ramil and Samir Guliyev, died in custody.", {"Ramil": "GPE", "Samir Guliyev": "PERSON"}, [{"Ramil"}, {"Samir Guliyev"}]),
 ]
@@ -341,3 +413,16 @@ def test_a_shorter_name_of_a_person_is_that_person(text, labels, expected):
 def test_a_first_name_before_a_conjoined_full_name_is_named_with_its_surname():
     analysis = analysed("The men, Ramil and Samir Guliyev, died in custody.", {"Samir Guliyev": "PERSON"})
     assert {e.name: e.type.value for e in analysis.entities.values()} == {"Ramil Guliyev": "Person", "Samir Guliyev": "Person"}
+
+
+TITLE_ALIAS_CASES = [
+    # a person named with the title in front is named so as well, the title's full stop split off or not
+    ("The body was found, according to Sgt. Lena Ortiz of the traffic unit.", {"Lena Ortiz": "PERSON"}, "Sgt. Lena Ortiz"),
+    ("President Halvorsen signed the decree.", {"Halvorsen": "PERSON"}, "President Halvorsen"),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "alias"), TITLE_ALIAS_CASES, ids=[c[0][:40] for c in TITLE_ALIAS_CASES])
+def test_a_person_named_with_a_title_has_the_titled_name_as_an_alias(text, labels, alias):
+    (person,) = [e for e in analysed(text, labels).entities.values() if e.type.value == "Person"]
+    assert alias in person.aliases

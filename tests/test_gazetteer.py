@@ -119,6 +119,31 @@ def test_common_words_are_no_organizations(text):
     assert not [e for e in extract_text(text).entities if e.type is EntityType.ORGANIZATION]
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    # the same predicate keeps a state's name opening a sentence (entities.common_word_opening_a_sentence)
+    ("Turkey offers to host the next round of talks.", "Turkey"),
+    ("Norway closed its border with Russia on Monday.", "Norway"),
+])
+def test_a_state_opening_a_sentence_stays_a_state(text, name):
+    assert name in {e.name for e in extract_text(text).entities if e.type is EntityType.STATE}
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # a US state qualifying a town after a comma is a place of its own, the town named with it too
+        ("A clerk from Bethany, Conn., was hurt on Friday.", {"Bethany": ["Bethany, Conn."], "Conn.": []}),
+        ("The letter came from her cousin in Batavia, N.Y.", {"Batavia": ["Batavia, N.Y."], "N.Y.": []}),
+        ("A jury in Wake County, N.C., heard the case.", {"Wake County": ["Wake County, N.C."], "N.C.": []}),
+        # not a state's name that does not close the phrase
+        ("Carl Sandoz, Georgia born, wrote the play.", {}),
+    ],
+)
+def test_a_us_state_after_a_town_and_a_comma_is_a_place(text, places):
+    found = {e.name: list(e.aliases) for e in extract_text(text).entities if e.type is EntityType.LOCATION}
+    assert found == places
+
+
 def test_a_state_in_front_of_a_body_stays_a_state_and_the_body_is_linked():
     """"U.S. Congress" read as "U.S." + "Congress": the state keeps its mention, Congress is linked."""
     extraction = extract_text("Sen. John Smith of the U.S. Congress spoke on Monday.")
