@@ -357,6 +357,8 @@ class RememberingLemmatizer:
     a dictionary, the same lemmas cost a fraction of that (a test compares every token
     with spaCy's lemmatizer). Used only where that holds: rule mode, in spaCy's own
     lemmatizer classes (``can_remember``); any other keeps the model's lemmatizer.
+    The words of ``kg/data/lemma_exceptions.json`` get their listed lemma instead
+    ("fined" is "fine", which spaCy's rules read as "fin").
     """
 
     CACHE_SIZE = 200_000
