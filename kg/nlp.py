@@ -192,8 +192,30 @@ class GazetteerMatcher:
             if not overlapping or (covers and all(len(match) > len(e) for e in overlapping)):
                 entities = [e for e in entities if e not in overlapping] + self._pieces(match, overlapping)
         entities += self._qualifying_us_states(doc, entities)
+        entities += self._named_after_place_nouns(doc, entities)
         doc.ents = sorted(entities, key=lambda e: e.start)
         return doc
+
+    PLACE_NOUNS = frozenset({"village", "town", "city", "district", "province", "county", "municipality", "township", "hamlet"})
+
+    def _named_after_place_nouns(self, doc, entities: list) -> list:
+        """"the village of Gohlad": a capitalised name after a place noun and "of" that the
+        model left untagged is that place (not "the city of the Prophet")."""
+        from spacy.tokens import Span
+
+        taken = {i for e in entities for i in range(e.start, e.end)}
+        found = []
+        for token in doc:
+            start = token.i + 2
+            if token.lower_ not in self.PLACE_NOUNS or start >= len(doc) or doc[token.i + 1].lower_ != "of":
+                continue
+            end = start
+            while end < len(doc) and end not in taken and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+                end += 1
+            if end > start and start not in taken:
+                found.append(Span(doc, start, end, label="GPE"))
+                taken.update(range(start, end))
+        return found
 
     def _qualifying_us_states(self, doc, entities: list) -> list:
         """The US state after a comma that qualifies a place ("Bethany, Conn., was shot",

@@ -144,6 +144,14 @@ def test_a_us_state_after_a_town_and_a_comma_is_a_place(text, places):
     assert found == places
 
 
+@pytest.mark.parametrize(("text", "place"), [
+    ("Shelling killed a farmer from the village of Gohlad in Poonch district.", "Gohlad"),
+    ("Gunmen attacked the town of Bara on Sunday.", "Bara"),
+])
+def test_a_name_after_a_place_noun_and_of_is_a_place(text, place):
+    assert place in {e.name for e in extract_text(text).entities if e.type is EntityType.LOCATION}
+
+
 def test_a_state_in_front_of_a_body_stays_a_state_and_the_body_is_linked():
     """"U.S. Congress" read as "U.S." + "Congress": the state keeps its mention, Congress is linked."""
     extraction = extract_text("Sen. John Smith of the U.S. Congress spoke on Monday.")
