@@ -35,6 +35,8 @@ DEEP_PREPS = {"of", "with", "between", "to", "against", "on", "for", "from", "by
 OWNER_PREPS = {"of", "for", "at", "to", "from", "in", "with"}
 POSTING_PREPS = {"of", "from"}  # the owners of an ambassador's or envoy's post ("to", "in", "for": where it is held)
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+DEFINITE_DETERMINERS = {"the", "this", "these", "that", "those"}
+BACKGROUND_DEPS = {"relcl", "acl", "advcl"}  # clauses that describe or condition, not tell the act
 HOSTILE_RELATIONS = {"attacks", "kills", "intervenesIn", "sanctions"}
 TARGETED_RELATIONS = {"attacks", "intervenesIn"}  # a hit on a state's asset or land is a hit on the state
 # Targets that move: the place they are in is not what a strike on them hits
@@ -255,7 +257,7 @@ class _Rules:
         """A verb's active subjects, with a dateline hung on it as subject read as the word
         the parser hung on the dateline ("DOHA, March 9 (Wire) - Qatar on Monday opened")."""
         found = [c for c in verb.children if c.dep_ in ACTIVE_SUBJECT_DEPS]
-        if not found and (verb.pos_ == "VERB" or verb.dep_ == "relcl"):
+        if not found and _verbal(verb):
             # "which Sudan's government accuses of ...": a noun the parser compounded with the verb
             found = [c for c in verb.children if c.dep_ == "compound" and c.i < verb.i and c.pos_ in {"NOUN", "PROPN"}]
         if self.dateline and any(c.i in self.dateline for c in found):
@@ -545,12 +547,12 @@ class _Rules:
             if owner is not None:
                 # "Russian and Ukrainian negotiators": each conjoined modifier owns a side; "the governments
                 # of Mali, Burkina Faso and Niger": each conjoined object of "of"
-                shared = [
-                    m for c in head.children if c.dep_ in {"amod", "compound", "nmod"} for d in c.conjuncts
-                    if (m := self.at(d.i)) is not None and m.type in (EntityType.STATE, EntityType.ORGANIZATION) and m.key != owner.key
-                ] + [
-                    m for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"
+                conjoined = [d for c in head.children if c.dep_ in {"amod", "compound", "nmod"} for d in c.conjuncts] + [
+                    d for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"
                     for d in p.conjuncts
+                ]
+                shared = [
+                    m for d in conjoined
                     if (m := self.at(d.i)) is not None and m.type in (EntityType.STATE, EntityType.ORGANIZATION) and m.key != owner.key
                 ]
                 return [Argument(m, OWNER_FACTOR) for m in [owner, *shared]]
@@ -933,7 +935,7 @@ class _Rules:
         """The verb's subject is a go-between named by role ("mediators", "the Qatari broker")."""
         return any(
             c.dep_ in ACTIVE_SUBJECT_DEPS and self.at(c.i) is None
-            and any(t.relation == "facilitates" for t in self.lexicon.titles.get(c.lemma_.lower(), ()))
+            and (title := self.title_of(c)) is not None and title.relation == "facilitates"
             for c in verb.children
         )
 
@@ -942,21 +944,22 @@ class _Rules:
         leaders": a host of two states' envoys facilitates between those states."""
         sides: dict[str, MentionSpan] = {}
         for guest in guests:
-            mention = guest.mention
-            state = mention if mention.type is EntityType.STATE else (
-                self.person_state(mention.key) if mention.type is EntityType.PERSON else None
-            )
+            state = self._state_of(guest.mention)
             if state is not None:
                 sides.setdefault(state.key, state)
         if len(sides) < 2:
             return
         for host in hosts:
-            home = host.mention if host.mention.type is EntityType.STATE else (
-                self.person_state(host.mention.key) if host.mention.type is EntityType.PERSON else None
-            )
+            home = self._state_of(host.mention)
             for side in sides.values():
                 if side.key != host.mention.key and (home is None or side.key != home.key):
                     yield Candidate(host.mention, "facilitates", side, rule, RULE_CONFIDENCE[rule] * host.factor * COREFERENCE_FACTOR, verb.i)
+
+    def _state_of(self, mention: MentionSpan) -> MentionSpan | None:
+        """A state itself, or the state a person serves (``person_state``); None for others."""
+        if mention.type is EntityType.STATE:
+            return mention
+        return self.person_state(mention.key) if mention.type is EntityType.PERSON else None
 
     def _spoken_for(self, person: MentionSpan) -> MentionSpan | None:
         """The state or organization a spokesperson speaks for, when known and single."""
@@ -1662,7 +1665,7 @@ class _Rules:
         sentences before. Verbs of a spoken event are as good ("Britain condemned Israel ...
         the condemnation"); verbs of an act only when no earlier noun names it ("Israeli jets
         struck a depot ... Syria condemned the raid")."""
-        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
+        if not _definite(noun):
             return
         first = self.window_start(noun.i, ANTECEDENT_SENTENCES)
         governors = {t.i for t in noun.ancestors}
@@ -1674,7 +1677,7 @@ class _Rules:
             if earlier is not None and earlier.relation == event.relation:
                 named = True
                 yield before  # "a US airstrike ... the strike"
-            elif (before.pos_ == "VERB" or before.dep_ == "relcl") and before.i not in governors and self._verb_frames(before, event.relation):
+            elif _verbal(before) and before.i not in governors and self._verb_frames(before, event.relation):
                 if verbs_too:
                     yield before
                 else:
@@ -1689,7 +1692,7 @@ class _Rules:
         """Whom the event a definite event noun takes up was aimed at ("joined the strikes",
         "declined to join the condemnation")."""
         for antecedent in self._antecedent_events(noun, event):
-            if antecedent.pos_ == "VERB" or antecedent.dep_ == "relcl":
+            if _verbal(antecedent):
                 targets = []
                 for frame in self._verb_frames(antecedent, event.relation):
                     passive = self.subjects(antecedent)[1]
@@ -1707,7 +1710,7 @@ class _Rules:
         """Who carried out the event a definite event noun takes up ("condemned the strike",
         "dismissed the criticism" after "Britain and France condemned ...")."""
         for antecedent in self._antecedent_events(noun, event):
-            if antecedent.pos_ == "VERB" or antecedent.dep_ == "relcl":
+            if _verbal(antecedent):
                 agents, passive = self.subjects(antecedent)
             else:
                 agents, _ = self._event_agents(antecedent, event)
@@ -1720,41 +1723,48 @@ class _Rules:
         measures"): the doer of the nearest material act told of before it, in this or the
         two sentences before ("imposed sanctions", "expelled two diplomats", "sent troops").
         The nearest act decides, named doer or not; the noun's own verb is no antecedent."""
-        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
-            return []
-        if any(c.dep_ in OWNER_DEPS or c.dep_ in {"acl", "relcl"} or c.dep_ == "prep" and c.lower_ in {"of", "by"} for c in noun.children):
-            return []  # "Britain's decision", "the decision by X", "the move to expel": said where it stands
+        if self._said_where_it_stands(noun, {"of", "by"}):
+            return []  # "Britain's decision", "the decision by X", "the move to expel"
         governors = set()  # the noun's own clause: "Moscow condemned the move" (a conjunct before it may be the act)
         for governor in noun.ancestors:
             governors.add(governor.i)
             if governor.dep_ == "conj":
                 break
-        first = self.window_start(noun.i, ACT_SENTENCES)
-        for before in reversed(self.doc[first : noun.i]):
-            if before.pos_ != "VERB" or before.i in governors:
-                continue
-            if before.dep_ == "amod" or any(t.dep_ in {"relcl", "acl", "advcl"} for t in (before, *before.ancestors)):
-                continue  # background ("a trader which helps Moscow", "supplied engines") or a condition ("until Russia agreed")
-            frames = [f for f in self.lexicon.verbs.get(before.lemma_.lower(), ()) if f.source == "subj"]
-            if any(f.relation in ACT_RELATIONS for f in frames):
-                agents, passive = self.subjects(before)
-                return [] if passive else [Argument(a.mention, a.factor * 0.7) for a in agents]
-        return []
+
+        def is_act(verb) -> bool:  # "supplied engines", parsed as a modifier, is no act told of
+            return verb.dep_ != "amod" and any(
+                f.source == "subj" and f.relation in ACT_RELATIONS for f in self.lexicon.verbs.get(verb.lemma_.lower(), ())
+            )
+
+        return self._doer_of_nearest(noun, ACT_SENTENCES, governors, is_act)
 
     def _speakers_before(self, noun) -> list[Argument]:
         """Who said what a definite noun of speech takes up ("the idea", "the proposal", "the
         remarks"): the subject of the nearest verb of saying before it, in its or the sentence
         before; the noun's own clause and background clauses are no antecedent."""
-        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "these", "that", "those"} for c in noun.children):
-            return []
-        if any(c.dep_ in OWNER_DEPS or c.dep_ in {"acl", "relcl"} or c.dep_ == "prep" and c.lower_ in {"of", "by", "from"} for c in noun.children):
-            return []  # "Orbán's idea", "the proposal by X", "the idea of talks": said where it stands
-        governors = {t.i for t in noun.ancestors}
+        if self._said_where_it_stands(noun, {"of", "by", "from"}):
+            return []  # "Orbán's idea", "the proposal by X", "the idea of talks"
         speech = self.lexicon.cue("speech_verbs")
-        for before in reversed(self.doc[self.window_start(noun.i, 1) : noun.i]):
-            if before.pos_ != "VERB" or before.i in governors or before.lemma_.lower() not in speech:
+        governors = {t.i for t in noun.ancestors}
+        return self._doer_of_nearest(noun, 1, governors, lambda verb: verb.lemma_.lower() in speech)
+
+    @staticmethod
+    def _said_where_it_stands(noun, preps: set[str]) -> bool:
+        """Whether a noun that could take up an earlier act or saying cannot: it is not definite,
+        or its owner, its clause or one of ``preps`` says whose it is where it stands."""
+        return not _definite(noun) or any(
+            c.dep_ in OWNER_DEPS or c.dep_ in {"acl", "relcl"} or c.dep_ == "prep" and c.lower_ in preps for c in noun.children
+        )
+
+    def _doer_of_nearest(self, noun, sentences: int, governors: set[int], is_antecedent) -> list[Argument]:
+        """The subjects of the nearest verb before ``noun`` (in its or the ``sentences``
+        before) that ``is_antecedent`` accepts: not one of ``governors`` (the noun's own
+        clause), nor in a background clause ("a trader which helps Moscow", "until Russia
+        agreed"). The nearest decides: a passive one, or one without a named doer, gives none."""
+        for before in reversed(self.doc[self.window_start(noun.i, sentences) : noun.i]):
+            if before.pos_ != "VERB" or before.i in governors or not is_antecedent(before):
                 continue
-            if any(t.dep_ in {"relcl", "acl", "advcl"} for t in (before, *before.ancestors)):
+            if any(t.dep_ in BACKGROUND_DEPS for t in (before, *before.ancestors)):
                 continue
             agents, passive = self.subjects(before)
             return [] if passive else [Argument(a.mention, a.factor * 0.7) for a in agents]
@@ -2252,6 +2262,16 @@ def extract_relations(
         if key not in best or relation.confidence > best[key].confidence:
             best[key] = relation
     return sorted(best.values(), key=lambda r: (r.evidence.start, r.source, r.relation, r.target))
+
+
+def _definite(noun) -> bool:
+    """A noun with a definite determiner ("the strike", "these measures"): one that takes up what came before."""
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in noun.children)
+
+
+def _verbal(token) -> bool:
+    """A verb, or a relative clause's head the tagger read as a noun ("which Sudan's government accuses")."""
+    return token.pos_ == "VERB" or token.dep_ == "relcl"
 
 
 def _modality(candidate: Candidate, trigger, rules: _Rules) -> Modality:
