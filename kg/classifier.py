@@ -584,16 +584,16 @@ def _path_tokens(doc, source: MentionSpan, target: MentionSpan):
     return top, [tokens[i] for i in sorted(tokens)], on_path
 
 
-def _event_word(on_path, label: str, lexicon: Lexicon):
+def _event_word(on_path, label: str, rules):
     """The word on the path that names the predicted event in the lexicon (a verb or
-    event noun of that relation), or None. Its clause, not the path's top, says the
-    event's modality: in "Kallas said the bloc could sanction Minsk" the top is
-    "said", the event is "sanction", and "could" makes it hypothetical."""
+    event noun of that relation, read as the rules read them), or None. Its clause, not
+    the path's top, says the event's modality: in "Kallas said the bloc could sanction
+    Minsk" the top is "said", the event is "sanction", and "could" makes it hypothetical."""
+    verbs = rules.lexicon.verbs
     for token in reversed(on_path):  # the deepest first: the event nearest its arguments
-        lemma = token.lemma_.lower()
-        if token.pos_ in {"VERB", "AUX"} and any(frame.relation == label for frame in lexicon.verbs.get(lemma, ())):
+        if token.pos_ in {"VERB", "AUX"} and any(frame.relation == label for frame in verbs.get(token.lemma_.lower(), ())):
             return token
-        noun = lexicon.event_nouns.get(lemma) if token.pos_ in {"NOUN", "PROPN"} else None
+        noun = rules.event_noun(token)
         if noun is not None and noun.relation == label:
             return token
     return None
@@ -659,7 +659,7 @@ def predict_candidates(
             continue
         # Roles and places are descriptions: asserted whatever the clause says.
         modality = Modality.ASSERTED if kinds[label].group in {"role", "place"} else None
-        event = _event_word(on_path, label, lexicon) if modality is None else None
+        event = _event_word(on_path, label, rules) if modality is None else None
         trigger = (event or top or _head(doc, source)).i
         found.append(Candidate(source, label, target, RULE, probability, trigger, modality))
     return found

@@ -252,9 +252,11 @@ def test_classifier_leaves_out_ruled_pairs_before_scoring_as_it_would_after(nlp_
 ])
 def test_model_edges_take_their_modality_from_the_event_word_on_the_path(nlp_tools, text, source, label, target, event):
     from kg.classifier import _event_word, _path_tokens
+    from kg.relations import _Rules
 
+    nlp, gazetteer, lexicon = nlp_tools
     doc, analysis = _analyse(text, nlp_tools)
     mention = {m.text: m for m in analysis.mentions}
     _, _, on_path = _path_tokens(doc, mention[source], mention[target])
-    word = _event_word(on_path, label, nlp_tools[2])
+    word = _event_word(on_path, label, _Rules(doc, analysis, lexicon, gazetteer))
     assert (word.text if word is not None else None) == event
