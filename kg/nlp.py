@@ -191,19 +191,20 @@ class GazetteerMatcher:
             covers = all(match.start <= e.start and e.end <= match.end for e in overlapping)
             if not overlapping or (covers and all(len(match) > len(e) for e in overlapping)):
                 entities = [e for e in entities if e not in overlapping] + self._pieces(match, overlapping)
-        entities += self._qualifying_us_states(doc, entities)
-        entities += self._named_after_place_nouns(doc, entities)
+        taken = {i for e in entities for i in range(e.start, e.end)}  # the two below add only untagged words
+        entities += self._qualifying_us_states(doc, entities, taken)
+        entities += self._named_after_place_nouns(doc, taken)
         doc.ents = sorted(entities, key=lambda e: e.start)
         return doc
 
     PLACE_NOUNS = frozenset({"village", "town", "city", "district", "province", "county", "municipality", "township", "hamlet"})
 
-    def _named_after_place_nouns(self, doc, entities: list) -> list:
+    def _named_after_place_nouns(self, doc, taken: set[int]) -> list:
         """"the village of Gohlad": a capitalised name after a place noun and "of" that the
-        model left untagged is that place (not "the city of the Prophet")."""
+        model left untagged (not in ``taken``, which it updates) is that place (not "the city
+        of the Prophet")."""
         from spacy.tokens import Span
 
-        taken = {i for e in entities for i in range(e.start, e.end)}
         found = []
         for token in doc:
             start = token.i + 2
@@ -217,14 +218,14 @@ class GazetteerMatcher:
                 taken.update(range(start, end))
         return found
 
-    def _qualifying_us_states(self, doc, entities: list) -> list:
+    def _qualifying_us_states(self, doc, entities: list, taken: set[int]) -> list:
         """The US state after a comma that qualifies a place ("Bethany, Conn., was shot",
-        "Batavia, N.Y."), which the model leaves untagged beside the town it tags. Only in
-        that position, where an abbreviation ("Mass.", "Ind.") is no ordinary word, and only
-        closing the phrase or ending in its full stop: not "Dickey, Georgia born"."""
+        "Batavia, N.Y."), which the model leaves untagged (not in ``taken``, which it updates)
+        beside the town it tags. Only in that position, where an abbreviation ("Mass.",
+        "Ind.") is no ordinary word, and only closing the phrase or ending in its full stop:
+        not "Dickey, Georgia born"."""
         from spacy.tokens import Span
 
-        taken = {i for e in entities for i in range(e.start, e.end)}
         found = []
         for place in entities:
             start = place.end + 1
